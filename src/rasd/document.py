@@ -148,6 +148,8 @@ class Count:
     unit: str | None = None
     group: Span | None = None
     """Who or what is counted (``متظاهراً`` → protesters)."""
+    claim: str | None = None
+    """Id of the claim the figure is reported in (its speaker, channel and stance), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,11 @@ class Event:
     claim: str | None = None
     """Id of the claim the event is reported in, if any."""
     summary: str = ""
+    tense: str = "past"
+    """``past`` (past verb), ``present`` (imperfect: habitual or ongoing), ``future`` (سـ) or
+    ``none`` (an event noun)."""
+    background: bool = False
+    """The trigger refers to an earlier or generic event (جريمة اغتيال، منذ التفجير), not the news."""
 
 
 @dataclass(frozen=True, slots=True)

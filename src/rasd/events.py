@@ -1,0 +1,314 @@
+"""Events: typed PLOVER/ACLED events with their modality, arguments and counts by role.
+
+The stage works sentence by sentence on the tokens of the normalised view:
+
+1. **Triggers** — each word's clitic candidates are looked up in the trigger table
+   (``events_data/triggers.tsv``, inflections expanded by `rasd.events_lexicon`); a multiword trigger
+   (لقوا … حتفهم، أطلقت … الرصاص) needs its companion word a few tokens after it.
+2. **Judgement** — an event noun (مقتل، تظاهرات) needs support in its sentence (a happening verb,
+   a time, a figure); a participant noun (المتظاهرين) needs an activity verb in its clause; and every
+   trigger gets a modality from the cues before it (لم → negated, سـ/قريباً → planned,
+   إذا/قد/هل → hypothetical, اتهم/زعم → reported) and a background flag (جريمة اغتيال، منذ…).
+3. **Arguments** come from the same clause only (`rasd.events_args`): actor, target, place, time and
+   the counts attached to the trigger with their role and group.
+
+Only ``asserted`` events that are not background and not in the present tense are *factual*
+(`is_factual`): those are what tables count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+
+from rasd.document import Document, Event, Token
+from rasd.events_args import Clause, attach_arguments, find_numbers
+from rasd.events_lexicon import Lexicon, Trigger
+from rasd.pipeline import stage
+from rasd.text import fold_ta_marbuta
+
+_CLAUSE_PUNCT = frozenset("،,؛;:()!؟?.")
+_CLAUSE_WORDS = frozenset({"فيما", "بينما", "حيث", "لكن", "ولكن", "اذ", "الا", "بعدما", "عندما"})
+_QUESTION_MARKS = frozenset("؟?")
+
+
+@dataclass(frozen=True, slots=True)
+class EventOptions:
+    """How the events stage bounds its work."""
+
+    max_sentence_tokens: int = 300
+    """Longer sentences are read in windows of this many tokens (bounded time)."""
+    max_events_per_sentence: int = 40
+    before_window: int = 4
+    """How many tokens before a trigger its negation / hypothetical / background cues may stand."""
+
+
+DEFAULT_OPTIONS = EventOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A trigger found in a sentence (token indices are absolute)."""
+
+    index: int
+    end: int
+    """Index one past the last token of the trigger (the head only; companions are not in the span)."""
+    entry: Trigger
+    present_future: bool
+    """The verb carries the future prefix سـ."""
+    consumed: tuple[int, ...] = ()
+
+
+def is_factual(event: Event) -> bool:
+    """Does the event count in tables (asserted, past, not a background reference)?"""
+    return event.modality == "asserted" and not event.background and event.tense != "present"
+
+
+@stage(name="events", requires=("tokens",), assigns=("events",))
+def extract_events(doc: Document) -> Document:
+    """Add typed events (with modality, arguments and counts) to a document."""
+    return replace(doc, events=find_events(doc))
+
+
+def find_events(doc: Document, options: EventOptions = DEFAULT_OPTIONS) -> tuple[Event, ...]:
+    """The events of a segmented document (sentences and tokens), in text order."""
+    lexicon = Lexicon.builtin()
+    tokens = doc.tokens
+    starts = [t.start for t in tokens]
+    numbers = find_numbers(doc, lexicon)
+    events: list[Event] = []
+    for s_index, sentence in enumerate(doc.sentences):
+        lo = bisect_left(starts, sentence.start)
+        hi = bisect_left(starts, sentence.end)
+        for w_lo in range(lo, hi, options.max_sentence_tokens):
+            w_hi = min(hi, w_lo + options.max_sentence_tokens)
+            found = _sentence_events(doc, lexicon, numbers, s_index, w_lo, w_hi, options)
+            events.extend(found[: options.max_events_per_sentence])
+    return tuple(events)
+
+
+def _sentence_events(
+    doc: Document,
+    lexicon: Lexicon,
+    numbers: tuple,
+    s_index: int,
+    lo: int,
+    hi: int,
+    options: EventOptions,
+) -> list[Event]:
+    tokens = doc.tokens
+    matches = _find_triggers(tokens, lexicon, lo, hi)
+    if not matches:
+        return []
+    cues = _cue_positions(tokens, lexicon, lo, hi)
+    question = any(tokens[i].surface in _QUESTION_MARKS for i in range(lo, hi)) or (
+        tokens[lo].norm in {"هل", "فهل", "وهل"}
+    )
+    numbers_here = [n for n in numbers if lo <= n.first < hi]
+    has_strong = any(m.entry.strength == "strong" for m in matches)
+    out = []
+    for match in matches:
+        clause = _clause(tokens, lo, hi, match.index)
+        if not _supported(match, clause, cues, numbers_here, has_strong, lo, hi):
+            continue
+        modality = _modality(match, clause, cues, question, options)
+        background = _near(cues, "background", clause.lo, match.index, 2)
+        mode = match.entry.mode
+        if match.entry.type == "ASSAULT":
+            mode = _assault_mode(cues, clause) or mode
+        event = _make_event(doc, lexicon, match, s_index, mode, modality, background)
+        out.append(attach_arguments(doc, lexicon, event, match, clause, numbers_here, matches))
+    return out
+
+
+# --------------------------------------------------------------------------- triggers
+
+
+def _lookup(token: Token, lexicon: Lexicon) -> tuple[str, tuple[Trigger, ...]] | None:
+    if token.kind != "word":
+        return None
+    for candidate in token.stems():
+        entries = lexicon.triggers.get(candidate) or lexicon.triggers.get(
+            fold_ta_marbuta(candidate)
+        )
+        if entries:
+            return candidate, entries
+    return None
+
+
+def _find_triggers(tokens: tuple[Token, ...], lexicon: Lexicon, lo: int, hi: int) -> list[Match]:
+    matches: list[Match] = []
+    consumed: set[int] = set()
+    for i in range(lo, hi):
+        if i in consumed:
+            continue
+        found = _lookup(tokens[i], lexicon)
+        if found is None:
+            continue
+        stem, entries = found
+        match = _choose_entry(tokens, i, hi, stem, entries)
+        if match is not None:
+            consumed.update(match.consumed)
+            matches.append(match)
+    return [m for m in matches if m.index not in consumed or m.consumed]
+
+
+def _choose_entry(
+    tokens: tuple[Token, ...], i: int, hi: int, stem: str, entries: tuple[Trigger, ...]
+) -> Match | None:
+    token = tokens[i]
+    prefix = token.norm[: len(token.norm) - len(stem)] if token.norm.endswith(stem) else ""
+    for entry in sorted(entries, key=lambda e: not e.companions):
+        future = entry.tense == "present" and prefix.endswith("س")
+        if not entry.companions:
+            return Match(i, i + 1, entry, future)
+        for j in range(i + 1, min(hi, i + 1 + entry.window)):
+            if tokens[j].kind == "word" and not entry.companions.isdisjoint(tokens[j].stems()):
+                return Match(i, i + 1, entry, future, consumed=(j,))
+    return None
+
+
+# --------------------------------------------------------------------------- cues and clauses
+
+
+def _cue_positions(
+    tokens: tuple[Token, ...], lexicon: Lexicon, lo: int, hi: int
+) -> dict[str, list[int]]:
+    """cue name -> token indices where it occurs in the sentence."""
+    positions: dict[str, list[int]] = {}
+    for i in range(lo, hi):
+        token = tokens[i]
+        if token.kind != "word":
+            continue
+        for candidate in token.stems():
+            hits = lexicon.cues.get(candidate)
+            if hits:
+                for cue, _scope in hits:
+                    positions.setdefault(cue, []).append(i)
+                break
+    for words, cue, _scope in lexicon.phrase_cues:
+        for i in range(lo, hi - len(words) + 1):
+            if all(words[k] in tokens[i + k].stems() for k in range(len(words))):
+                positions.setdefault(cue, []).append(i)
+    return positions
+
+
+def _clause(tokens: tuple[Token, ...], lo: int, hi: int, index: int) -> Clause:
+    a = index
+    while a > lo and not _is_boundary(tokens[a - 1]):
+        a -= 1
+    b = index + 1
+    while b < hi and not _is_boundary(tokens[b]):
+        b += 1
+    return Clause(a, b)
+
+
+def _is_boundary(token: Token) -> bool:
+    if token.kind == "punct":
+        return token.surface in _CLAUSE_PUNCT
+    return token.norm in _CLAUSE_WORDS
+
+
+def _near(cues: dict[str, list[int]], cue: str, lo: int, index: int, window: int) -> bool:
+    return any(max(lo, index - window) <= i < index for i in cues.get(cue, ()))
+
+
+def _in(cues: dict[str, list[int]], cue: str, lo: int, hi: int) -> bool:
+    return any(lo <= i < hi for i in cues.get(cue, ()))
+
+
+def _supported(
+    match: Match,
+    clause: Clause,
+    cues: dict[str, list[int]],
+    numbers: list,
+    has_strong: bool,
+    lo: int,
+    hi: int,
+) -> bool:
+    strength = match.entry.strength
+    if strength == "strong":
+        return True
+    if strength == "count":  # قتلى، جرحى: an event only with the figure that counts them
+        return any(match.index - 3 <= n.last < match.index for n in numbers)
+    in_clause_number = any(clause.lo <= n.first < clause.hi for n in numbers)
+    if strength == "weak":
+        others = [i for i in cues.get("activity", ()) if i != match.index]
+        return any(clause.lo <= i < clause.hi for i in others)
+    return (
+        in_clause_number
+        or has_strong
+        or _in(cues, "support", lo, hi)
+        or _in(cues, "activity", lo, hi)
+    )
+
+
+def _modality(
+    match: Match,
+    clause: Clause,
+    cues: dict[str, list[int]],
+    question: bool,
+    options: EventOptions,
+) -> str:
+    i, window = match.index, options.before_window
+    if _near(cues, "negated", clause.lo, i, 2) or any(j < i for j in cues.get("denial", ())):
+        return "negated"
+    if match.present_future or _in(cues, "planned", clause.lo, clause.hi):
+        return "planned"
+    if question or _near(cues, "hypothetical", clause.lo, i, window):
+        return "hypothetical"
+    if _in(cues, "unconfirmed", clause.lo, clause.hi) or (
+        match.entry.tense == "present" and _near(cues, "may", clause.lo, i, 2)
+    ):
+        return "hypothetical"  # قد + imperfect, or a toll still unknown (قيد التحقيق)
+    if any(clause.lo <= j < i for j in cues.get("reported", ())):
+        return "reported"
+    return "asserted"
+
+
+def _assault_mode(cues: dict[str, list[int]], clause: Clause) -> str | None:
+    for mode in ("suicide-attack", "crowd-control", "aerial", "explosives", "heavy-weapons"):
+        if _in(cues, f"mode:{mode}", clause.lo, clause.hi):
+            return mode
+    if _in(cues, "mode:firearms", clause.lo, clause.hi):
+        return "firearms"
+    return None
+
+
+# --------------------------------------------------------------------------- the event
+
+
+def event_id(doc_id: str, start: int) -> str:
+    """A stable event id from the document id and the trigger offset."""
+    digest = hashlib.sha256(f"{doc_id}:{start}".encode()).hexdigest()[:10]
+    return f"ev-{digest}"
+
+
+def _make_event(
+    doc: Document,
+    lexicon: Lexicon,
+    match: Match,
+    s_index: int,
+    mode: str | None,
+    modality: str,
+    background: bool,
+) -> Event:
+    token = doc.tokens[match.index]
+    label, acled_type, acled_sub = lexicon.describe(match.entry.type, mode)
+    tense = "future" if match.present_future else match.entry.tense
+    return Event(
+        start=token.start,
+        end=token.end,
+        surface=token.surface,
+        id=event_id(doc.id, token.start),
+        type=match.entry.type,
+        mode=mode,
+        label=label,
+        acled_event_type=acled_type,
+        acled_sub_event_type=acled_sub,
+        modality=modality,
+        sentence=s_index,
+        tense=tense,
+        background=background,
+    )

@@ -1,0 +1,453 @@
+"""Arguments of an event, taken from its own clause: counts by role with their group, actor,
+target, place and time, and the one-line English summary.
+
+Figures come from the quantities stage when it has run; otherwise a small fallback reads digits and
+the commonest number words (``events_data/numbers.tsv``) so that counts still work on a document that
+only has tokens. Places and people come from the entities stage when present.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from rasd.document import Count, Document, Entity, Event, Span, Token
+from rasd.text import normalise_text
+
+if TYPE_CHECKING:
+    from rasd.events import Match
+    from rasd.events_lexicon import Lexicon
+
+_CHAIN_WORDS = frozenset({"و", "من", "بين", "منهم", "بينهم", "اخرين", "اخرون", "على", "الاقل"})
+_TARGET_MARKERS = frozenset({"علي", "ضد", "استهدف", "استهدفت", "بحق"})
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+_ACTOR_LABELS = frozenset({"PER", "ORG", "GPE", "NORP"})
+_VICTIM_ROLES = frozenset(
+    {"killed", "injured", "detained", "kidnapped", "missing", "displaced"}
+)
+_FAMILY = {
+    "killed": "ASSAULT",
+    "injured": "ASSAULT",
+    "kidnapped": "ASSAULT",
+    "detained": "COERCE",
+    "property": "COERCE",
+    "damage": "COERCE",
+    "troops": "MOBILIZE",
+    "equipment": "MOBILIZE",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    lo: int
+    hi: int
+
+
+@dataclass(frozen=True, slots=True)
+class NumberRef:
+    """A figure in the text, with the token indices it covers."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+    value: float
+    qualifier: str = "exact"
+    value_max: float | None = None
+    unit: str | None = None
+    kind: str = "cardinal"
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@cache
+def _number_words() -> dict[str, str]:
+    text = resources.files("rasd.events_data").joinpath("numbers.tsv").read_text("utf-8")
+    table: dict[str, str] = {}
+    for line in text.splitlines()[1:]:
+        if not line or line.startswith("#") or line.startswith("forms"):
+            continue
+        forms, value = line.split("\t")
+        for form in forms.split("|"):
+            key = normalise_text(form)
+            if value.startswith("scale:"):
+                table.setdefault("scale:" + key, value[6:])
+            else:
+                table.setdefault(key, value)
+    return table
+
+
+@cache
+def _role_nouns() -> dict[str, str]:
+    text = resources.files("rasd.events_data").joinpath("roles.tsv").read_text("utf-8")
+    table = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#") or line.startswith("forms"):
+            continue
+        forms, role = line.split("\t")
+        table.update({normalise_text(f): role for f in forms.split("|")})
+    return table
+
+
+def find_numbers(doc: Document, lexicon: Lexicon) -> tuple[NumberRef, ...]:
+    """Figures of the document with token indices: from ``doc.quantities`` when present (times
+    excluded), else from the fallback reader."""
+    del lexicon
+    starts = [t.start for t in doc.tokens]
+    if doc.quantities:
+        refs = []
+        for q in doc.quantities:
+            if q.kind not in {"cardinal", "money"}:
+                continue
+            first = bisect_left(starts, q.start)
+            last = max(first, bisect_left(starts, q.end) - 1)
+            refs.append(
+                NumberRef(
+                    first, last, q.start, q.end, q.value, q.qualifier, q.value_max, q.unit, q.kind
+                )
+            )
+        return tuple(refs)
+    return tuple(_fallback_numbers(doc.tokens))
+
+
+def _fallback_numbers(tokens: tuple[Token, ...]) -> list[NumberRef]:
+    words = _number_words()
+    refs = []
+    i = 0
+    while i < len(tokens):
+        ref = _read_number(tokens, i, words)
+        if ref is None:
+            i += 1
+            continue
+        refs.append(ref)
+        i = ref.last + 1
+    return refs
+
+
+def _word_value(token: Token, words: dict[str, str]) -> str | None:
+    for stem in token.stems() if token.kind == "word" else ():
+        value = words.get(stem)
+        if value is not None and not value.startswith("qualifier"):
+            return value
+    return None
+
+
+def _read_number(tokens: tuple[Token, ...], i: int, words: dict[str, str]) -> NumberRef | None:
+    token = tokens[i]
+    qualifier = "exact"
+    if token.kind == "number":
+        try:
+            value = float(token.norm.replace(",", ""))
+        except ValueError:
+            return None
+    else:
+        word = _word_value(token, words)
+        if word is None:
+            return None
+        if word.startswith("vague:"):
+            value, qualifier = float(word[6:]), "vague"
+        else:
+            value = float(word)
+    last = i
+    if last + 1 < len(tokens):
+        scale = words.get("scale:" + tokens[last + 1].norm)
+        if scale is not None:
+            value *= float(scale)
+            last += 1
+    first = i
+    before = _qualifier_before(tokens, i, words)
+    if before is not None:
+        first, qualifier = before
+    unit = None
+    kind = "cardinal"
+    if last + 1 < len(tokens) and tokens[last + 1].norm in {"يورو", "دولار", "ريال", "$", "€"}:
+        unit = {"يورو": "EUR", "€": "EUR", "ريال": "SAR"}.get(tokens[last + 1].norm, "USD")
+        kind = "money"
+        last += 1
+    return NumberRef(
+        first, last, tokens[first].start, tokens[last].end, value, qualifier, None, unit, kind
+    )
+
+
+def _qualifier_before(
+    tokens: tuple[Token, ...], i: int, words: dict[str, str]
+) -> tuple[int, str] | None:
+    for back in (1, 2, 3):
+        j = i - back
+        if j < 0:
+            return None
+        value = words.get(tokens[j].norm) or words.get(tokens[j].stems()[-1])
+        if value and value.startswith("qualifier:"):
+            return j, value[10:]
+        if tokens[j].norm not in {"من", "عن", "ما"}:
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def _counted_role(tokens: tuple[Token, ...], ref: NumberRef, clause: Clause) -> str | None:
+    roles = _role_nouns()
+    for j in range(ref.last + 1, min(clause.hi, ref.last + 4)):
+        for stem in tokens[j].stems():
+            if stem in roles:
+                return roles[stem]
+    return None
+
+
+def _group(doc: Document, lexicon: Lexicon, ref: NumberRef, clause: Clause) -> Span | None:
+    tokens = doc.tokens
+    lo, hi = ref.last + 1, min(clause.hi, ref.last + 7)
+    best: tuple[int, int, str] | None = None
+    for group in lexicon.groups:
+        n = len(group.words)
+        for i in range(lo, hi - n + 1):
+            if all(not group.words[k].isdisjoint(tokens[i + k].stems()) for k in range(n)):
+                if best is None or n > best[1] - best[0]:
+                    best = (i, i + n, group.label)
+                break
+    if best is None:
+        return None
+    first = lo if tokens[lo].norm != "من" else lo + 1
+    first = min(first, best[0])
+    return doc.span(tokens[first].start, tokens[best[1] - 1].end, best[2])
+
+
+def _owner(ref: NumberRef, role: str | None, matches: list[Match], clause: Clause) -> int | None:
+    """Index (into ``matches``) of the trigger a figure belongs to."""
+    numbers_after = {m.index for m in matches}
+    if role in _FAMILY:
+        family = [k for k, m in enumerate(matches) if m.entry.type == _FAMILY[role]]
+        if family:
+            return min(family, key=lambda k: abs(matches[k].index - ref.first))
+    before = [k for k, m in enumerate(matches) if m.index < ref.first and m.entry.role]
+    after = [
+        k
+        for k, m in enumerate(matches)
+        if ref.last < m.index <= ref.last + 6 and m.entry.role and m.index < clause.hi + 6
+    ]
+    del numbers_after
+    if before and ref.first - matches[before[-1]].index <= 4:
+        return before[-1]
+    if after:
+        return after[0]
+    if before and ref.first - matches[before[-1]].index <= 8:
+        return before[-1]
+    return None
+
+
+def _counts_for(
+    doc: Document,
+    lexicon: Lexicon,
+    match: Match,
+    numbers: list[NumberRef],
+    matches: list[Match],
+) -> tuple[Count, ...]:
+    tokens = doc.tokens
+    me = matches.index(match)
+    counts = []
+    for ref in numbers:
+        window = Clause(max(0, ref.first - 12), min(len(tokens), ref.last + 8))
+        role = "damage" if ref.kind == "money" else _counted_role(tokens, ref, window)
+        if _owner(ref, role, matches, window) != me:
+            continue
+        group = _group(doc, lexicon, ref, window)
+        counts.append(
+            Count(
+                start=ref.start,
+                end=ref.end,
+                surface=doc.text[ref.start : ref.end],
+                role=role or match.entry.role or "other",
+                value=ref.value,
+                qualifier=ref.qualifier,
+                value_max=ref.value_max,
+                unit=ref.unit,
+                group=group,
+            )
+        )
+    return tuple(counts)
+
+
+# --------------------------------------------------------------------------- actor, target
+
+
+def _mentions(doc: Document, lexicon: Lexicon, clause: Clause) -> list[tuple[int, int, Span]]:
+    """Entity and group mentions of a clause as (first token, end token, span)."""
+    tokens = doc.tokens
+    out: list[tuple[int, int, Span]] = []
+    starts = [t.start for t in tokens]
+    for ent in doc.entities:
+        first = bisect_left(starts, ent.start)
+        if clause.lo <= first < clause.hi and ent.label in _ACTOR_LABELS:
+            end = max(first + 1, bisect_left(starts, ent.end))
+            out.append((first, end, doc.span(ent.start, ent.end, ent.english)))
+    taken = {i for a, b, _ in out for i in range(a, b)}
+    for i in range(clause.lo, clause.hi):
+        if i in taken or tokens[i].kind != "word":
+            continue
+        stems = tokens[i].stems()
+        if lexicon.group_words.isdisjoint(stems):
+            continue
+        label = _group_label(lexicon, tokens, i, clause.hi)
+        if label is not None:
+            n, name = label
+            out.append((i, i + n, doc.span(tokens[i].start, tokens[i + n - 1].end, name)))
+            taken.update(range(i, i + n))
+    return sorted(out, key=lambda m: m[0])
+
+
+def _group_label(
+    lexicon: Lexicon, tokens: tuple[Token, ...], i: int, hi: int
+) -> tuple[int, str] | None:
+    for group in lexicon.groups:
+        n = len(group.words)
+        if i + n <= hi and all(
+            not group.words[k].isdisjoint(tokens[i + k].stems()) for k in range(n)
+        ):
+            if group.kind == "property":
+                return None
+            return n, group.label
+    return None
+
+
+def _actor_target(
+    doc: Document, lexicon: Lexicon, match: Match, clause: Clause, counted: set[int]
+) -> tuple[Span | None, Span | None]:
+    mentions = [m for m in _mentions(doc, lexicon, clause) if m[0] not in counted]
+    tokens = doc.tokens
+    after = [m for m in mentions if m[0] >= match.end]
+    before = [m for m in mentions if m[1] <= match.index and match.index - m[1] <= 3]
+    actor = target = None
+    is_verb = match.entry.tense in {"past", "present"}
+    for a, _b, span in after:
+        marked = a > 0 and not _TARGET_MARKERS.isdisjoint(tokens[a - 1].stems())
+        if marked and target is None:
+            target = span
+        elif is_verb and actor is None and target is None and a - match.end <= 2:
+            actor = span
+        elif not is_verb and target is None and a - match.end <= 2:
+            target = span
+    if actor is None and before and is_verb:
+        actor = before[-1][2]
+    return actor, target
+
+
+# --------------------------------------------------------------------------- place, time
+
+
+def _place(
+    doc: Document, clause: Clause, s_lo: int, s_hi: int
+) -> tuple[Span | None, str | None, bool]:
+    places = [e for e in doc.entities if e.label in _PLACE_LABELS]
+    if not places:
+        return None, None, False
+    tokens = doc.tokens
+    lo, hi = tokens[clause.lo].start, tokens[clause.hi - 1].end
+    for ent in places:
+        if lo <= ent.start < hi:
+            return doc.span(ent.start, ent.end, ent.english), ent.link, False
+    main = _main_place(places)
+    if main is None:
+        return None, None, False
+    return doc.span(main.start, main.end, main.english), main.link, True
+
+
+def _main_place(places: list[Entity]) -> Entity | None:
+    keys = Counter(e.link or e.surface for e in places)
+    best, _n = keys.most_common(1)[0]
+    return next(e for e in places if (e.link or e.surface) == best)
+
+
+def _time(doc: Document, clause: Clause) -> tuple[Span | None, str | None, bool]:
+    tokens = doc.tokens
+    lo, hi = tokens[clause.lo].start, tokens[clause.hi - 1].end
+    for t in doc.times:
+        if lo <= t.start < hi and t.kind != "duration" and t.value and t.direction != "future":
+            return doc.span(t.start, t.end), t.value, False
+    if doc.published is None:
+        return None, None, True
+    return None, doc.published.isoformat()[:10], True
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def attach_arguments(
+    doc: Document,
+    lexicon: Lexicon,
+    event: Event,
+    match: Match,
+    clause: Clause,
+    numbers: list[NumberRef],
+    matches: list[Match],
+) -> Event:
+    """The event with its counts, actor, target, place, time and summary filled in."""
+    counts = _counts_for(doc, lexicon, match, numbers, matches)
+    # figures and the groups they count are victims or property, not actors
+    counted = {i for ref in numbers for i in range(ref.first, ref.last + 5)}
+    counted.update(_group_tokens(doc, counts))
+    actor, target = _actor_target(doc, lexicon, match, clause, counted)
+    victims = [c for c in counts if c.group is not None and c.role in _VICTIM_ROLES]
+    if target is None and victims:
+        target = victims[0].group
+    place, place_link, place_inferred = _place(doc, clause, clause.lo, clause.hi)
+    time, date, date_inferred = _time(doc, clause)
+    event = replace(
+        event,
+        actor=actor,
+        target=target,
+        place=place,
+        place_link=place_link,
+        place_inferred=place_inferred,
+        time=time,
+        date=date,
+        date_inferred=date_inferred,
+        counts=counts,
+    )
+    return replace(event, summary=summarise(event))
+
+
+def _group_tokens(doc: Document, counts: tuple[Count, ...]) -> set[int]:
+    starts = [t.start for t in doc.tokens]
+    out: set[int] = set()
+    for count in counts:
+        if count.group is not None:
+            out.update(
+                range(bisect_left(starts, count.group.start), bisect_left(starts, count.group.end))
+            )
+    return out
+
+
+def summarise(event: Event) -> str:
+    """One line of English: ``2022-01-10 · Almaty · ASSAULT/firearms · police → protesters``."""
+    parts = [event.date or "date unknown"]
+    if event.place is not None:
+        parts.append(event.place.label or event.place.surface)
+    parts.append(f"{event.type}/{event.mode}" if event.mode else event.type)
+    who = _name(event.actor)
+    whom = _name(event.target)
+    if who or whom:
+        parts.append(f"{who or '?'} → {whom or '?'}")
+    for count in event.counts:
+        group = f" {count.group.label}" if count.group is not None and count.group.label else ""
+        parts.append(f"{count.role} {_figure(count)}{group}")
+    if event.modality != "asserted":
+        parts.append(event.modality)
+    return " · ".join(parts)
+
+
+def _name(span: Span | None) -> str | None:
+    return None if span is None else (span.label or span.surface)
+
+
+def _figure(count: Count) -> str:
+    value = f"{count.value:,.0f}" if count.value == int(count.value) else f"{count.value:,}"
+    prefix = {"more_than": ">", "about": "~", "vague": "≈", "at_least": "≥"}
+    unit = f" {count.unit}" if count.unit else ""
+    return prefix.get(count.qualifier, "") + value + unit
