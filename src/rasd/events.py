@@ -19,6 +19,7 @@ Only ``asserted`` events that are not background and not in the present tense ar
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
@@ -31,6 +32,8 @@ from rasd.text import fold_ta_marbuta
 _CLAUSE_PUNCT = frozenset("،,؛;:()!؟?.")
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "حيث", "لكن", "ولكن", "اذ", "الا", "بعدما", "عندما"})
 _QUESTION_MARKS = frozenset("؟?")
+_YEAR_WORDS = frozenset({"عام", "العام", "سنة", "السنة", "عامي", "وعام", "منذ"})
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +116,19 @@ def _sentence_events(
         if not _supported(match, clause, cues, numbers_here, has_strong, lo, hi):
             continue
         modality = _modality(match, clause, cues, question, options)
-        background = _near(cues, "background", clause.lo, match.index, 2)
+        background = _near(cues, "background", clause.lo, match.index, 2) or _in(
+            cues, "history", clause.lo, clause.hi
+        )
         mode = match.entry.mode
         if match.entry.type == "ASSAULT":
             mode = _assault_mode(cues, clause) or mode
+        ongoing = match.entry.tense == "present" and (
+            any(clause.lo <= n.first < clause.hi for n in numbers_here)
+            or _in(cues, "time", clause.lo, clause.hi)
+        )
         event = _make_event(doc, lexicon, match, s_index, mode, modality, background)
+        if ongoing:  # يعتصم آلاف المتظاهرين أمس: a present verb reporting what is going on
+            event = replace(event, tense="ongoing")
         out.append(attach_arguments(doc, lexicon, event, match, clause, numbers_here, matches))
     return out
 
@@ -159,7 +170,12 @@ def _choose_entry(
 ) -> Match | None:
     token = tokens[i]
     prefix = token.norm[: len(token.norm) - len(stem)] if token.norm.endswith(stem) else ""
+    nominal = prefix.endswith(("ال", "ب", "ل"))
     for entry in sorted(entries, key=lambda e: not e.companions):
+        if entry.strength == "weak" and prefix.endswith("ال"):
+            continue  # المتظاهرون، التجمع: an anaphoric participant or a name, not a new event
+        if nominal and entry.tense == "past":  # القتل، بقتل: the verbal noun, not the verb
+            entry = replace(entry, tense="none", strength="support")
         future = entry.tense == "present" and prefix.endswith("س")
         if not entry.companions:
             return Match(i, i + 1, entry, future)
@@ -179,6 +195,8 @@ def _cue_positions(
     positions: dict[str, list[int]] = {}
     for i in range(lo, hi):
         token = tokens[i]
+        if token.norm in _YEAR_WORDS and i + 1 < hi and _YEAR.fullmatch(tokens[i + 1].norm):
+            positions.setdefault("history", []).append(i)
         if token.kind != "word":
             continue
         for candidate in token.stems():
@@ -236,12 +254,21 @@ def _supported(
     if strength == "weak":
         others = [i for i in cues.get("activity", ()) if i != match.index]
         return any(clause.lo <= i < clause.hi for i in others)
+    i = match.index
+    happening = [j for j in cues.get("happening", ()) if j != i and abs(j - i) <= 4]
+    first_word = i - lo <= 1 and tokens_first(cues, lo)
     return (
         in_clause_number
-        or has_strong
-        or _in(cues, "support", lo, hi)
-        or _in(cues, "activity", lo, hi)
+        or any(clause.lo <= j < clause.hi for j in happening)
+        or _in(cues, "time", clause.lo, clause.hi)
+        or _in(cues, "activity", clause.lo, clause.hi)
+        or first_word
     )
+
+
+def tokens_first(cues: dict[str, list[int]], lo: int) -> bool:
+    """A headline-style sentence opening with the event noun (اغتيال النائب …)."""
+    return lo not in cues.get("background", ())
 
 
 def _modality(
@@ -254,7 +281,7 @@ def _modality(
     i, window = match.index, options.before_window
     if _near(cues, "negated", clause.lo, i, 2) or any(j < i for j in cues.get("denial", ())):
         return "negated"
-    if match.present_future or _in(cues, "planned", clause.lo, clause.hi):
+    if match.present_future or _in(cues, "planned", clause.lo, min(clause.hi, i + 4)):
         return "planned"
     if question or _near(cues, "hypothetical", clause.lo, i, window):
         return "hypothetical"
