@@ -116,9 +116,8 @@ def _sentence_events(
         if not _supported(match, clause, cues, numbers_here, has_strong, lo, hi):
             continue
         modality = _modality(match, clause, cues, question, options)
-        background = _near(cues, "background", clause.lo, match.index, 2) or _in(
-            cues, "history", clause.lo, clause.hi
-        )
+        background = _near(cues, "background", clause.lo, match.index, 2)
+        history = _in(cues, "history", clause.lo, clause.hi)
         mode = match.entry.mode
         if match.entry.type == "ASSAULT":
             mode = _assault_mode(cues, clause) or mode
@@ -126,10 +125,13 @@ def _sentence_events(
             any(clause.lo <= n.first < clause.hi for n in numbers_here)
             or _in(cues, "time", clause.lo, clause.hi)
         )
-        event = _make_event(doc, lexicon, match, s_index, mode, modality, background)
+        event = _make_event(doc, lexicon, match, s_index, mode, modality, background or history)
         if ongoing:  # يعتصم آلاف المتظاهرين أمس: a present verb reporting what is going on
             event = replace(event, tense="ongoing")
-        out.append(attach_arguments(doc, lexicon, event, match, clause, numbers_here, matches))
+        event = attach_arguments(doc, lexicon, event, match, clause, numbers_here, matches)
+        if background and not history and event.counts:  # عدد الذين أوقفتهم … 8000: the news
+            event = replace(event, background=False)
+        out.append(event)
     return out
 
 
@@ -246,7 +248,7 @@ def _supported(
     hi: int,
 ) -> bool:
     strength = match.entry.strength
-    if strength == "strong":
+    if strength == "strong" or match.consumed:
         return True
     if strength == "count":  # قتلى، جرحى: an event only with the figure that counts them
         return any(match.index - 3 <= n.last < match.index for n in numbers)
