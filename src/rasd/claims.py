@@ -24,7 +24,7 @@ from importlib import resources
 
 from rasd.document import Claim, Count, Document, Event, Span, Token
 from rasd.errors import ModelDataError
-from rasd.events_lexicon import expand
+from rasd.events_lexicon import Lexicon, expand
 from rasd.pipeline import stage
 from rasd.text import normalise_text
 
@@ -293,7 +293,14 @@ def _continues_name(token: Token, hit: tuple[str, str] | None) -> bool:
         return True
     if token.kind not in {"word", "latin"} or token.norm in _FUNCTION_WORDS:
         return False
+    if token.norm.endswith(("ته", "تها", "تهم")) or _is_trigger(token):
+        return False  # مسؤوليته، مقتل: the sentence goes on, the name has ended
     return hit is None or hit[0] in {"speaker", "channel"}
+
+
+def _is_trigger(token: Token) -> bool:
+    triggers = Lexicon.builtin().triggers
+    return any(stem in triggers for stem in token.stems())
 
 
 def _via(doc: Document, table: Attribution, kinds: list, lo: int, hi: int) -> Span | None:

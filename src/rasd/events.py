@@ -25,13 +25,16 @@ from dataclasses import dataclass, replace
 
 from rasd.document import Document, Event, Token
 from rasd.events_args import Clause, attach_arguments, find_numbers
-from rasd.events_lexicon import Lexicon, Trigger
+from rasd.events_lexicon import Lexicon, Trigger, match_forms
 from rasd.pipeline import stage
 from rasd.text import fold_ta_marbuta
 
 _CLAUSE_PUNCT = frozenset("،,؛;:()!؟?.")
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "حيث", "لكن", "ولكن", "اذ", "الا", "بعدما", "عندما"})
 _QUESTION_MARKS = frozenset("؟?")
+_PREPOSITIONS = frozenset(
+    {"عن", "علي", "في", "من", "الي", "بعد", "قبل", "اثر", "عقب", "جراء", "حول", "بسبب", "خلال"}
+)
 _YEAR_WORDS = frozenset({"عام", "العام", "سنة", "السنة", "عامي", "وعام", "منذ"})
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
@@ -115,7 +118,7 @@ def _sentence_events(
         clause = _clause(tokens, lo, hi, match.index)
         if not _supported(match, clause, cues, numbers_here, has_strong, lo, hi):
             continue
-        modality = _modality(match, clause, cues, question, options)
+        modality = _modality(match, clause, cues, question, tokens, options)
         background = _near(cues, "background", clause.lo, match.index, 2)
         history = _in(cues, "history", clause.lo, clause.hi)
         mode = match.entry.mode
@@ -141,7 +144,7 @@ def _sentence_events(
 def _lookup(token: Token, lexicon: Lexicon) -> tuple[str, tuple[Trigger, ...]] | None:
     if token.kind != "word":
         return None
-    for candidate in token.stems():
+    for candidate in match_forms(token.norm):
         entries = lexicon.triggers.get(candidate) or lexicon.triggers.get(
             fold_ta_marbuta(candidate)
         )
@@ -160,7 +163,8 @@ def _find_triggers(tokens: tuple[Token, ...], lexicon: Lexicon, lo: int, hi: int
         if found is None:
             continue
         stem, entries = found
-        match = _choose_entry(tokens, i, hi, stem, entries)
+        after_preposition = i > lo and tokens[i - 1].norm in _PREPOSITIONS
+        match = _choose_entry(tokens, i, hi, stem, entries, nominal=after_preposition)
         if match is not None:
             consumed.update(match.consumed)
             matches.append(match)
@@ -168,15 +172,22 @@ def _find_triggers(tokens: tuple[Token, ...], lexicon: Lexicon, lo: int, hi: int
 
 
 def _choose_entry(
-    tokens: tuple[Token, ...], i: int, hi: int, stem: str, entries: tuple[Trigger, ...]
+    tokens: tuple[Token, ...],
+    i: int,
+    hi: int,
+    stem: str,
+    entries: tuple[Trigger, ...],
+    *,
+    nominal: bool,
 ) -> Match | None:
     token = tokens[i]
     prefix = token.norm[: len(token.norm) - len(stem)] if token.norm.endswith(stem) else ""
-    nominal = prefix.endswith(("ال", "ب", "ل"))
-    for entry in sorted(entries, key=lambda e: not e.companions):
-        if entry.strength == "weak" and prefix.endswith("ال"):
-            continue  # المتظاهرون، التجمع: an anaphoric participant or a name, not a new event
-        if nominal and entry.tense == "past":  # القتل، بقتل: the verbal noun, not the verb
+    nominal = nominal or prefix.endswith(("ال", "ب", "ل"))
+    for candidate in sorted(entries, key=lambda e: not e.companions):
+        entry = candidate
+        if entry.strength == "weak" and prefix.endswith(("ال", "ل", "ب")):
+            continue  # المتظاهرون، لتجمع: an anaphoric participant or a name, not a new event
+        if nominal and entry.tense == "past":  # القتل، عن قتل: the verbal noun, not the verb
             entry = replace(entry, tense="none", strength="support")
         future = entry.tense == "present" and prefix.endswith("س")
         if not entry.companions:
@@ -201,7 +212,7 @@ def _cue_positions(
             positions.setdefault("history", []).append(i)
         if token.kind != "word":
             continue
-        for candidate in token.stems():
+        for candidate in match_forms(token.norm):
             hits = lexicon.cues.get(candidate)
             if hits:
                 for cue, _scope in hits:
@@ -278,11 +289,14 @@ def _modality(
     clause: Clause,
     cues: dict[str, list[int]],
     question: bool,
+    tokens: tuple[Token, ...],
     options: EventOptions,
 ) -> str:
     i, window = match.index, options.before_window
     if _near(cues, "negated", clause.lo, i, 2) or any(j < i for j in cues.get("denial", ())):
         return "negated"
+    if match.entry.tense == "past" and i > clause.lo and tokens[i - 1].norm in {"ما", "وما"}:
+        return "negated"  # ما قتل: a particle right before a past verb
     if match.present_future or _in(cues, "planned", clause.lo, min(clause.hi, i + 4)):
         return "planned"
     if question or _near(cues, "hypothetical", clause.lo, i, window):

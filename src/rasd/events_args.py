@@ -41,6 +41,21 @@ _FAMILY = {
 }
 
 
+_DATE_WORDS = frozenset(
+    {"عام", "العام", "سنة", "السنة", "منذ", "الساعة", "ساعة", "بتوقيت", "رقم", "المادة", "صفحة"}
+)
+_MONTHS_AND_UNITS = frozenset({"%", "٪", "/", "-", ":"})
+_MEASURE_WORDS = frozenset(
+    {
+        "يوم", "يوما", "ايام", "ساعة", "ساعات", "دقيقة", "دقائق", "سنة", "سنوات", "عاما", "اعوام",
+        "شهر", "شهرا", "اشهر", "اسبوع", "اسابيع", "كلم", "كم", "كيلومتر", "كيلومترا", "متر",
+        "مترا", "كيلو", "كغ", "طن", "درجة", "بالمئة", "بالمائة", "في المئة", "يناير", "فبراير",
+        "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر", "نوفمبر",
+        "ديسمبر", "حزيران", "تموز", "اب", "ايلول", "عاما",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Clause:
     lo: int
@@ -124,9 +139,22 @@ def _fallback_numbers(tokens: tuple[Token, ...]) -> list[NumberRef]:
         if ref is None:
             i += 1
             continue
-        refs.append(ref)
+        if not _is_date_or_measure(tokens, ref):
+            refs.append(ref)
         i = ref.last + 1
     return refs
+
+
+def _is_date_or_measure(tokens: tuple[Token, ...], ref: NumberRef) -> bool:
+    """A year (عام 2013), a clock time (0300), or a measure (45 يوماً، 20 كلم): not a count."""
+    token = tokens[ref.first]
+    before = tokens[ref.first - 1].norm if ref.first else ""
+    after = tokens[ref.last + 1] if ref.last + 1 < len(tokens) else None
+    if token.kind == "number" and token.norm.startswith("0"):
+        return True
+    if before in _DATE_WORDS or (after is not None and after.norm in _MONTHS_AND_UNITS):
+        return True
+    return after is not None and not _MEASURE_WORDS.isdisjoint(after.stems())
 
 
 def _word_value(token: Token, words: dict[str, str]) -> str | None:
@@ -194,7 +222,10 @@ def _qualifier_before(
 
 def _counted_role(tokens: tuple[Token, ...], ref: NumberRef, clause: Clause) -> str | None:
     roles = _role_nouns()
-    for j in range(ref.last + 1, min(clause.hi, ref.last + 4)):
+    j = ref.last + 1
+    if j < clause.hi and tokens[j].norm == "من":  # عشرات من القتلى
+        j += 1
+    if j < min(clause.hi, len(tokens)):
         for stem in tokens[j].stems():
             if stem in roles:
                 return roles[stem]
@@ -204,12 +235,16 @@ def _counted_role(tokens: tuple[Token, ...], ref: NumberRef, clause: Clause) -> 
 def _group(doc: Document, lexicon: Lexicon, ref: NumberRef, clause: Clause) -> Span | None:
     tokens = doc.tokens
     lo, hi = ref.last + 1, min(clause.hi, ref.last + 7)
+    for k in range(lo, hi):
+        if tokens[k].kind in {"number", "punct"}:
+            hi = k  # the next figure (و16 عنصراً) counts its own group
+            break
     best: tuple[int, int, str] | None = None
     for group in lexicon.groups:
         n = len(group.words)
         for i in range(lo, hi - n + 1):
             if all(not group.words[k].isdisjoint(tokens[i + k].stems()) for k in range(n)):
-                if best is None or n > best[1] - best[0]:
+                if best is None or n > best[1] - best[0] or (n == best[1] - best[0] and i < best[0]):
                     best = (i, i + n, group.label)
                 break
     if best is None:
@@ -255,9 +290,11 @@ def _counts_for(
     for ref in numbers:
         window = Clause(max(0, ref.first - 12), min(len(tokens), ref.last + 8))
         role = "damage" if ref.kind == "money" else _counted_role(tokens, ref, window)
+        group = _group(doc, lexicon, ref, window)
+        if role is None and group is None:
+            continue  # 300 قذيفة: a figure that counts neither people nor property
         if _owner(ref, role, matches, window) != me:
             continue
-        group = _group(doc, lexicon, ref, window)
         counts.append(
             Count(
                 start=ref.start,

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 from rasd.errors import ModelDataError
-from rasd.text import fold_ta_marbuta, normalise_text
+from rasd.text import clitic_candidates, fold_ta_marbuta, normalise_text
 
 _PAST_SUFFIXES = ("", "ت", "وا", "و", "ا", "تا", "ن", "نا", "تم")
 _IMPERFECT_PREFIXES = ("ي", "ت", "ن", "ا")
 _IMPERFECT_SUFFIXES = ("", "ون", "ان", "ن", "ين", "وا", "و", "ا")
 _NOUN_SUFFIXES = ("", "ا", "ان", "ين", "ون", "ات", "ة", "تين", "تان")
+
+
+@lru_cache(maxsize=65536)
+def match_forms(norm: str) -> tuple[str, ...]:
+    """Clitic candidates of a normalised word, plus the ة that an enclitic turned into ت
+    (مسؤوليته → مسؤولية), longest first."""
+    out = list(clitic_candidates(norm))
+    for form in tuple(out):
+        if form.endswith("ت") and form != norm and len(form) > 3:
+            out.append(form[:-1] + "ة")
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
