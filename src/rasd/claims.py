@@ -145,6 +145,9 @@ def _sentence_claims(
     for n, i in enumerate(verbs):
         end = verbs[n + 1] if n + 1 < len(verbs) else hi
         found = _speaker(doc, table, kinds, lo, i, hi, options) or _topic(doc, lo, i, known)
+        source = _quoted_source(doc, table, kinds, lo, hi, found)
+        if source is not None:  # نقلت وكالة رويترز عن مصدر أمني: the agency is the channel
+            via, found = found, source
         speaker = _resolve(found, known, doc)
         via_here = via
         if speaker is not None and via is not None and _same(speaker, via):
@@ -161,6 +164,19 @@ def _sentence_claims(
     if not verbs:
         claims.extend(_prep_claims(doc, table, kinds, lo, hi, via))
     return claims
+
+
+def _quoted_source(
+    doc: Document, table: Attribution, kinds: list, lo: int, hi: int, found: Span | None
+) -> Span | None:
+    """The speaker after ``عن`` that follows an agency (نقلت وكالة رويترز عن مصدر أمني)."""
+    if found is None:
+        return None
+    starts = [t.start for t in doc.tokens]
+    j = bisect_left(starts, found.end)
+    if j + 1 >= hi or doc.tokens[j].norm != "عن":
+        return None
+    return _entity_at(doc, j + 1) or _group_at(doc, table, kinds, lo, j + 1, hi)
 
 
 def _after_prep(kinds: list, k: int) -> bool:

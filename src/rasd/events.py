@@ -24,7 +24,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from rasd.document import Document, Event, Token
-from rasd.events_args import Clause, attach_arguments, find_numbers
+from rasd.events_args import Clause, assign_counts, attach_arguments, find_numbers
 from rasd.events_lexicon import Lexicon, Trigger, match_forms
 from rasd.pipeline import stage
 from rasd.text import fold_ta_marbuta
@@ -104,7 +104,7 @@ def _sentence_events(
     options: EventOptions,
 ) -> list[Event]:
     tokens = doc.tokens
-    matches = _find_triggers(tokens, lexicon, lo, hi)
+    matches = _find_triggers(tokens, lexicon, lo, hi)[: options.max_events_per_sentence]
     if not matches:
         return []
     cues = _cue_positions(tokens, lexicon, lo, hi)
@@ -113,8 +113,9 @@ def _sentence_events(
     )
     numbers_here = [n for n in numbers if lo <= n.first < hi]
     has_strong = any(m.entry.strength == "strong" for m in matches)
+    counts = assign_counts(doc, lexicon, numbers_here, matches)
     out = []
-    for match in matches:
+    for k, match in enumerate(matches):
         clause = _clause(tokens, lo, hi, match.index)
         if not _supported(match, clause, cues, numbers_here, has_strong, lo, hi):
             continue
@@ -131,7 +132,15 @@ def _sentence_events(
         event = _make_event(doc, lexicon, match, s_index, mode, modality, background or history)
         if ongoing:  # يعتصم آلاف المتظاهرين أمس: a present verb reporting what is going on
             event = replace(event, tense="ongoing")
-        event = attach_arguments(doc, lexicon, event, match, clause, numbers_here, matches)
+        event = attach_arguments(
+            doc,
+            lexicon,
+            event,
+            match=match,
+            clause=clause,
+            numbers=numbers_here,
+            counts=tuple(counts.get(k, ())),
+        )
         if background and not history and event.counts:  # عدد الذين أوقفتهم … 8000: the news
             event = replace(event, background=False)
         out.append(event)
@@ -272,6 +281,7 @@ def _supported(
     first_word = i - lo <= 1 and tokens_first(cues, lo)
     return (
         in_clause_number
+        or _in(cues, "denial", lo, match.index)  # نفت الوزارة مقتل …: kept, as negated
         or any(clause.lo <= j < clause.hi for j in happening)
         or _in(cues, "time", clause.lo, clause.hi)
         or _in(cues, "activity", clause.lo, clause.hi)

@@ -254,53 +254,55 @@ def _group(doc: Document, lexicon: Lexicon, ref: NumberRef, clause: Clause) -> S
     return doc.span(tokens[first].start, tokens[best[1] - 1].end, best[2])
 
 
-def _owner(ref: NumberRef, role: str | None, matches: list[Match], clause: Clause) -> int | None:
-    """Index (into ``matches``) of the trigger a figure belongs to."""
-    numbers_after = {m.index for m in matches}
+def _owner(ref: NumberRef, role: str | None, matches: list[Match]) -> int | None:
+    """Index (into ``matches``) of the trigger a figure belongs to: a trigger of the role's family
+    (troops → MOBILIZE) when there is one, else the trigger just before it (مقتل 26 …), else the one
+    just after it (16 من أفراد قوات الأمن قُتلوا), else one a little further before."""
     if role in _FAMILY:
         family = [k for k, m in enumerate(matches) if m.entry.type == _FAMILY[role]]
         if family:
             return min(family, key=lambda k: abs(matches[k].index - ref.first))
-    before = [k for k, m in enumerate(matches) if m.index < ref.first and m.entry.role]
-    after = [
-        k
-        for k, m in enumerate(matches)
-        if ref.last < m.index <= ref.last + 6 and m.entry.role and m.index < clause.hi + 6
-    ]
-    del numbers_after
-    if before and ref.first - matches[before[-1]].index <= 4:
-        return before[-1]
-    if after:
-        return after[0]
-    if before and ref.first - matches[before[-1]].index <= 8:
-        return before[-1]
+    before = after = None
+    for k, m in enumerate(matches):
+        if not m.entry.role:
+            continue
+        if m.index < ref.first:
+            before = k
+        elif after is None and ref.last < m.index <= ref.last + 6:
+            after = k
+    if before is not None and ref.first - matches[before].index <= 4:
+        return before
+    if after is not None:
+        return after
+    if before is not None and ref.first - matches[before].index <= 8:
+        return before
     return None
 
 
-def _counts_for(
-    doc: Document,
-    lexicon: Lexicon,
-    match: Match,
-    numbers: list[NumberRef],
-    matches: list[Match],
-) -> tuple[Count, ...]:
+def assign_counts(
+    doc: Document, lexicon: Lexicon, numbers: list[NumberRef], matches: list[Match]
+) -> dict[int, list[Count]]:
+    """The counts of a sentence, by the index (into ``matches``) of the trigger each belongs to.
+    A figure is a count only when it counts people or property (a group or a role noun)."""
     tokens = doc.tokens
-    me = matches.index(match)
-    counts = []
+    out: dict[int, list[Count]] = {}
     for ref in numbers:
         window = Clause(max(0, ref.first - 12), min(len(tokens), ref.last + 8))
         role = "damage" if ref.kind == "money" else _counted_role(tokens, ref, window)
         group = _group(doc, lexicon, ref, window)
         if role is None and group is None:
             continue  # 300 قذيفة: a figure that counts neither people nor property
-        if _owner(ref, role, matches, window) != me:
+        owner = _owner(ref, role, matches)
+        if owner is None:
             continue
-        counts.append(
+        if role in {"troops", "equipment"} and matches[owner].entry.type != "MOBILIZE":
+            role = matches[owner].entry.role  # لقي ثلاثة جنود حتفهم: soldiers, killed
+        out.setdefault(owner, []).append(
             Count(
                 start=ref.start,
                 end=ref.end,
                 surface=doc.text[ref.start : ref.end],
-                role=role or match.entry.role or "other",
+                role=role or matches[owner].entry.role or "other",
                 value=ref.value,
                 qualifier=ref.qualifier,
                 value_max=ref.value_max,
@@ -308,7 +310,7 @@ def _counts_for(
                 group=group,
             )
         )
-    return tuple(counts)
+    return out
 
 
 # --------------------------------------------------------------------------- actor, target
@@ -419,13 +421,13 @@ def attach_arguments(
     doc: Document,
     lexicon: Lexicon,
     event: Event,
+    *,
     match: Match,
     clause: Clause,
     numbers: list[NumberRef],
-    matches: list[Match],
+    counts: tuple[Count, ...],
 ) -> Event:
     """The event with its counts, actor, target, place, time and summary filled in."""
-    counts = _counts_for(doc, lexicon, match, numbers, matches)
     # figures and the groups they count are victims or property, not actors
     counted = {i for ref in numbers for i in range(ref.first, ref.last + 5)}
     counted.update(_group_tokens(doc, counts))

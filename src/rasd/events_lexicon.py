@@ -102,7 +102,7 @@ def _norm(form: str) -> str:
 
 def expand(form: str, pos: str) -> set[str]:
     """The inflected forms of a base form, by part of speech (see ``triggers.tsv``)."""
-    if pos == "v":
+    if pos in {"v", "xv"}:
         return {form + s for s in _PAST_SUFFIXES}
     if pos == "i":
         stem = form[1:] if form[:1] == "ي" else form
