@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
-from rasd.quantities_lexicon import ARABIC_LETTER, Counted, Unit
+from rasd.quantities_lexicon import ARABIC_LETTER, Counted, Unit, trie_pattern
 from rasd.quantities_words import LEXICON, Number, combine, find_atoms
 from rasd.text import NormalisedText, normalise
 
@@ -41,7 +41,9 @@ _TOKEN = re.compile(
 )
 _PROCLITIC = re.compile(r"^(?:[وف]?[بل]|[وف])(?=..)")
 _PHONE = re.compile(
-    r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]|\b0[0-9]{8,}\b|\b0[0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}\b"
+    r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
+    r"|\b0[0-9]{8,}\b"
+    r"|\b0[0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}\b"
 )
 _CLOCK = re.compile(r"[0-9][:/][0-9]|[:/][0-9]")
 _FRACTION = re.compile(r"(-?)([0-9]+)/([0-9]+)(?![0-9/])")
@@ -52,6 +54,15 @@ _TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
 _AND = re.compile(r"\s*و\s*")
 _CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
 _WINDOW = 60
+_BARE_UNIT = re.compile(
+    rf"(?<![{ARABIC_LETTER}])(?:(?P<dual>"
+    + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 2)
+    + r")|(?P<unit>"
+    + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 1 and f[0].isalpha())
+    + r")\s*و\s*(?P<fraction>"
+    + trie_pattern(f for f, w in LEXICON.words.items() if w.type == "fraction")
+    + rf"))(?![{ARABIC_LETTER}])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +94,33 @@ def find_quantities(
     taken = sorted(claimed)
     out = []
     read_to = 0
-    for item in items:
-        if item.start < read_to:
+    for bare in items:
+        if bare.start < read_to:
             continue  # read already: the cents of "20 دولار و43 سنت", the مئة of "في المئة"
-        item = _read_after(_read_before(item, n), n, options)
+        item = _read_after(_read_before(bare, n), n, options)
         if item is None or (item.kind == "ordinal" and not options.ordinals):
             continue
         read_to = item.end
         quantity = _to_quantity(item, norm)
         if not _overlaps(quantity.start, quantity.end, taken):
             out.append(quantity)
-    return out
+    return _with_bare_units(out, norm)
+
+
+def _with_bare_units(found: list[Quantity], norm: NormalisedText) -> list[Quantity]:
+    """Add the measures written without a number: a dual (لتران = 2 l) or a unit and a fraction
+    (لتر ونصف = 1.5 l)."""
+    for m in _BARE_UNIT.finditer(norm.text):
+        start, end = norm.to_original(m.start(), m.end())
+        inside = [q for q in found if start <= q.start and q.end <= end]  # the نصف of لتر ونصف
+        if _overlaps(start, end, [(q.start, q.end) for q in found if q not in inside]):
+            continue
+        unit = LEXICON.units[m["dual"] or m["unit"]]
+        value = unit.count + (LEXICON.words[m["fraction"]].value if m["fraction"] else 0.0)
+        surface = norm.original[start:end]
+        bare = Quantity(start, end, surface, value, kind="measure", unit=unit.unit)
+        found = sorted([*(q for q in found if q not in inside), bare], key=lambda q: q.start)
+    return found
 
 
 @stage(name="quantities", requires=("tokens",), assigns=("quantities",))
@@ -111,7 +138,7 @@ def _excluded(number: Number, n: str) -> bool:
     s, e = number.start, number.end
     if not number.words:
         digits = n[s:e].lstrip("-")
-        if len(digits) > 1 and digits[0] == "0" and digits[1] != ".":
+        if len(digits) > 1 and digits[0] == "0" and "." not in digits:
             return True  # 0501234567, 007: codes, not amounts
         if _CLOCK.match(n, e) or (s > 0 and _CLOCK.match(n, s - 2)):
             return True
@@ -126,9 +153,7 @@ def _excluded(number: Number, n: str) -> bool:
     after = _phrase_after(n, e, LEXICON.contexts)
     if after and after[1] in ("month", "era") and number.kind == "cardinal":
         return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
-    if number.atoms == 1 and n[s:e] in LEXICON.contexts:
-        return True  # الاثنين: Monday
-    return False
+    return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
 
 
 def _in_phone(n: str, s: int, e: int) -> bool:
@@ -360,7 +385,7 @@ def _fractions(numbers: list[Number], n: str) -> list[Number]:
 
 
 def _merge_ranges(items: list[_Item], n: str) -> list[_Item]:
-    """"بين 10 و20", "من 10 إلى 20", "10-20" → one item with ``value_max``."""
+    """ "بين 10 و20", "من 10 إلى 20", "10-20" → one item with ``value_max``."""
     out: list[_Item] = []
     i = 0
     while i < len(items):
@@ -369,8 +394,16 @@ def _merge_ranges(items: list[_Item], n: str) -> list[_Item]:
         start = _range_start(a, b, n) if b is not None else None
         if b is not None and start is not None:
             low, high = sorted((a.number.value, b.number.value))
-            out.append(replace(a, start=start, end=b.end, value_max=high, qualifier="range",
-                               number=replace(a.number, value=low)))
+            out.append(
+                replace(
+                    a,
+                    start=start,
+                    end=b.end,
+                    value_max=high,
+                    qualifier="range",
+                    number=replace(a.number, value=low),
+                )
+            )
             i += 2
             continue
         out.append(a)

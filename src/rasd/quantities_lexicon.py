@@ -124,12 +124,12 @@ class Lexicon:
             table = before if row["position"] == "before" else after
             for form in spellings(row["phrase"]):
                 table[form] = row["qualifier"]
-        units = {}
+        units: dict[str, Unit] = {}
         for row in read_table("units.tsv"):
             unit = Unit(row["unit"], float(row["count"]), row["dimension"], float(row["factor"]))
             for form in spellings(row["form"]):
                 units[form] = unit
-        counted = {}
+        counted: dict[str, Counted] = {}
         for row in read_table("counted.tsv"):
             entry = Counted(row["label"], row["kind"])
             accusative = row["kind"] != "group"

@@ -208,7 +208,7 @@ class _Builder:
 
     def _juxtaposed(self, t: str, v: float, last: str) -> bool:
         """A word right after another, without و: teens, ثلاث مئة, ثمانية آلاف, 1.8 مليون."""
-        if t == "ten" and last in ("unit", "teen_head") and self.cur < 10:
+        if t == "ten" and last in ("unit", "teen_head") and 0 < self.cur % 100 < 10:
             self.cur += 10
             self.last = "teen"
             self.tens_or_teen = True
@@ -223,15 +223,15 @@ class _Builder:
             return True
         if t == "scale" and v < self.scale and last in _SMALL | {"teen"}:
             return self._close_group(v)
-        if t == "scale_plural" and v < self.scale:
-            if last == "digits" or (last in ("unit", "ten") and 3 <= self.cur <= 10):
-                return self._close_group(v)
+        countable = last == "digits" or (last in ("unit", "ten") and 3 <= self.cur % 100 <= 10)
+        if t == "scale_plural" and v < self.scale and countable:
+            return self._close_group(v)
         return False
 
     def _joined(self, t: str, v: float, last: str, atom: Atom) -> bool:
         """A word after و: مئة وأربعة, أربعة وستون, ألف وخمسمئة, مليون ونصف, مليون و200 ألف."""
         after_scale = last in ("scale", "scale_dual")
-        if t in ("unit", "ten", "teen") and (after_scale or last == "hundred"):
+        if t in ("unit", "ten", "teen", "teen_head") and (after_scale or last == "hundred"):
             self.cur += v
             self.last = t
             self.tens_or_teen = self.tens_or_teen or t == "teen"
@@ -244,6 +244,11 @@ class _Builder:
         if t == "hundred" and after_scale:
             self.cur = v
             self.last = "hundred"
+            return True
+        if t in ("scale", "scale_dual") and after_scale and self.cur == 0 and v < self.total:
+            self.total += v  # مئة ألف وألف، مليون وألفان
+            self.scale = v if t == "scale" else v / 2
+            self.last = t
             return True
         if t == "digits" and after_scale and v < self.scale:
             self.cur = v
