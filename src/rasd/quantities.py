@@ -255,6 +255,9 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     item = replace(item, qualifier=_qualifier_after(n, item))
     if options.counted:
         item = replace(item, counted=_counted_after(n, item.end))
+    if item.counted is not None and item.qualifier == "exact":
+        found = _phrase_after(n, item.counted[1], LEXICON.qualifiers_after)
+        item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
     return item
 
 
