@@ -105,7 +105,9 @@ def builtin() -> Lexicon:
         add(form, ("clockw", (role, int(minutes))))
     for form, edge in _rows("edges.tsv"):
         add(form, ("edge", edge))
-    for form in ("القليلة", "الأخيرة", "هذا", "هذه"):
+    for form, calendar, month, day in _rows("holidays.tsv"):
+        add(form, ("holiday", (calendar, int(month), int(day))))
+    for form in ("القليلة", "الأخيرة", "الأخير", "هذا", "هذه"):
         add(form, ("fill", form))
     entries = {form: tuple(dict.fromkeys(values)) for form, values in table.items()}
     words = rf"(?<![{_LETTER}])(?P<pre>[وف]?[بلك]?)(?P<word>{_trie(entries)})(?![{_LETTER}])"

@@ -19,6 +19,7 @@ _GAP = re.compile(
     r"[\s،,/()\-]*(?:(?:من|في|الموافق|بتاريخ|عند|حوالي|نحو|قرابه|قرابة|بحدود)[\s،,]+[\s،,/()\-]*)?"
 )
 _MAX_GAP = 16
+_AND = re.compile(r"\s*و\s*")
 _ISO_DATE = re.compile(r"\d{4}-")
 
 
@@ -59,6 +60,8 @@ class Parts:
     role: str | None = None
     direction: str | None = None
     edge: str | None = None
+    nth: int | None = None
+    """The n-th ``weekday`` of the month (-1: the last), or with no weekday the last day."""
 
 
 def find_atoms(norm: str, lexicon: Lexicon) -> list[Atom]:
@@ -105,6 +108,15 @@ class _Reader:
             return False
         return _GAP.fullmatch(self.norm, first.end, start) is not None
 
+    def conjoined(self, a: int, b: int) -> bool:
+        """Is atom ``b`` joined to atom ``a`` by و (وربع، و18، و 18)?"""
+        if b >= len(self.atoms):
+            return False
+        second = self.atoms[b]
+        if second.pre == "و":
+            return self.adjacent(a, b)
+        return _AND.fullmatch(self.norm, self.atoms[a].end, second.start) is not None
+
     def word(self, i: int) -> str:
         return self.atoms[i].word
 
@@ -122,6 +134,8 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
             _vague(reader, i)
             or _count(reader, i)
             or _clock(reader, i, Parts(0, 0, kind="clock"))
+            or _holiday(reader, i)
+            or _nth(reader, i)
             or _anchor(reader, i)
         )
         if result is None:
@@ -195,6 +209,60 @@ def _count(r: _Reader, i: int) -> Result:
     return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=count, role=role)
 
 
+def _holiday(r: _Reader, i: int) -> Result:
+    """عيد الفطر، عيد الأضحى 2013، رأس السنة الهجرية 1436 هـ."""
+    holiday = r.at(i, "holiday")
+    if holiday is None:
+        return None
+    calendar, month, day = holiday
+    parts = Parts(0, 0, kind="holiday", month=month, day=day, hijri=calendar == "hijri")
+    parts.role = calendar
+    k = _year(r, i + 1, parts, i, alone=False)
+    return (k or i + 1), parts
+
+
+_LAST = ("الاخير", "الاخيرة", "الاخيره")
+
+
+def _nth(r: _Reader, i: int) -> Result:
+    """ثالث ثلاثاء في أيلول، آخر اثنين من الشهر القادم، ثالث يوم من شهر عشرة، اليوم الأخير من…"""
+    n = r.at(i, "ord")
+    k = i + 1
+    if n is None and r.at(i, "edge") == "end" and r.word(i) == "اخر":
+        n = -1
+    elif n is None and r.word(i) == "اليوم" and r.at(k, "fill", i) in _LAST:
+        n, k = -1, k + 1
+    if n is None or n > 5:
+        return None
+    parts = Parts(0, 0, nth=n)
+    said_day = k < len(r.atoms) and r.word(k) == "يوم" and r.adjacent(k - 1, k)
+    if said_day:
+        k += 1
+    weekday = r.at(k, "weekday", k - 1)
+    if weekday is not None:
+        parts.weekday = weekday[0]
+        k += 1
+    elif not said_day and r.word(i) != "اليوم":
+        return None
+    elif n > 0:
+        parts.day, parts.nth = n, None
+    m = _month(r, k, parts, k - 1, has_day=True) or _relative_month(r, k, parts)
+    if m is None:
+        return None
+    return (_year(r, m, parts) or m), parts
+
+
+def _relative_month(r: _Reader, k: int, parts: Parts) -> int | None:
+    unit = r.at(k, "unit", k - 1)
+    if unit is None or unit[0] != "month" or not unit[2]:
+        return None
+    step = r.at(k + 1, "mod", k)
+    if step is None:
+        return None
+    parts.unit, parts.step = "month", step
+    return k + 2
+
+
 def _hour(r: _Reader, i: int, prev: int | None) -> tuple[int, int] | None:
     for cat in ("num", "numw", "ord"):
         value = r.at(i, cat, prev)
@@ -252,8 +320,8 @@ def _set_clock_text(parts: Parts, text: str, j: int) -> int:
 def _minutes(r: _Reader, j: int, parts: Parts, hour: int) -> int:
     """Minutes after the hour: و18 دقيقة، وربع، ونصف، وثلث، إلا ربعا."""
     parts.hour = hour
-    word = r.at(j, "clockw", j - 1)
-    if word is not None and word[0] == "fraction" and r.atoms[j].pre == "و":
+    word = r.at(j, "clockw")
+    if word is not None and word[0] == "fraction" and r.conjoined(j - 1, j):
         parts.minute = word[1]
         return j + 1
     if word is not None and word[0] == "minus":
@@ -262,8 +330,8 @@ def _minutes(r: _Reader, j: int, parts: Parts, hour: int) -> int:
             parts.hour, parts.minute = (hour - 1) % 24, 60 - fraction[1]
             return j + 2
         return j
-    if j < len(r.atoms) and r.atoms[j].pre == "و":
-        number = _number(r, j, j - 1)
+    if j < len(r.atoms) and r.conjoined(j - 1, j):
+        number = _number(r, j)
         if number is not None and 0 <= number[1] < 60:
             parts.minute = number[1]
             unit = r.at(number[0], "unit", number[0] - 1)
@@ -315,6 +383,11 @@ def _day_anchor(r: _Reader, j: int, parts: Parts, prev: int | None) -> int | Non
         return _edge(r, j, parts, edge)
     k = _weekday(r, j, parts, prev)
     if k is not None:
+        if r.at(k, "fill", k - 1) in _LAST:  # الاثنين الأخير من شهر آذار
+            m = _month(r, k + 1, parts, k, has_day=True) or _relative_month(r, k + 1, parts)
+            if m is not None:
+                parts.nth = -1
+                return _year(r, m, parts) or m
         return _date(r, k, parts, k - 1) or k
     rel = r.at(j, "rel", prev)
     if rel is not None and not (r.word(j) == "اليوم" and r.at(j + 1, "ord", j)):
@@ -332,7 +405,7 @@ def _weekday(r: _Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     said_day = r.word(j) == "يوم" if j < len(r.atoms) else False
     k = j + 1 if said_day else j
     weekday = r.at(k, "weekday", j if said_day else prev)
-    if weekday is None or (weekday[1] and not said_day):
+    if weekday is None or (weekday[1] and not said_day and not _week_follows(r, k)):
         return None
     parts.weekday = weekday[0]
     k += 1
@@ -348,6 +421,12 @@ def _weekday(r: _Reader, j: int, parts: Parts, prev: int | None) -> int | None:
             parts.unit, parts.step = "week", step
             return k + fill + (1 if fill else 2)
     return k
+
+
+def _week_follows(r: _Reader, k: int) -> bool:
+    """احد الاسبوع الماضي: a bare weekday name followed by "the week"."""
+    unit = r.at(k + 1, "unit", k)
+    return unit is not None and unit[0] == "week" and unit[2]
 
 
 def _edge(r: _Reader, j: int, parts: Parts, edge: str) -> int | None:

@@ -34,6 +34,10 @@ class Reference:
 
 def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     """The `rasd.document.Time` fields (other than the span) of one expression."""
+    if parts.kind == "vague" and parts.direction == "now":
+        value = ref.moment.isoformat(timespec="seconds") if ref.moment else _iso(ref.day)
+        grain = "second" if ref.moment else "day"
+        return {"kind": "relative", "granularity": grain, "value": value, "offset": "PT0S"}
     if parts.kind == "vague":
         return {"kind": "vague", "granularity": parts.unit or "day", "direction": parts.direction}
     if parts.kind == "count":
@@ -42,6 +46,8 @@ def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
         return _relative_days(parts, ref)
     if parts.kind == "unit":
         return _unit(parts, ref)
+    if parts.kind == "holiday":
+        return _holiday(parts, ref)
     if parts.kind == "clock":
         return _with_clock(parts, ref, ref.day, {"kind": "relative", "granularity": "day"})
     return _date(parts, ref)
@@ -131,6 +137,8 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
     direction = _STEP_DIRECTION.get(parts.step or 0) or ref.direction
     kind = "absolute"
     out: dict[str, Any] = {"mod": parts.edge}
+    if parts.nth is not None or (parts.unit == "month" and parts.step is not None):
+        return _nth(parts, ref, direction)
     if parts.month is None and parts.day is None and parts.weekday is not None:
         day = _weekday(parts, ref)
         kind = "weekday"
@@ -156,8 +164,43 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
         day, valid = _day_month(parts.month, parts.day, ref, direction)
         if not valid:
             return {**out, "kind": kind, "granularity": "day", "valid": False}
+    if day and parts.weekday and (parts.day or 9) <= 5 and day.isoweekday() != parts.weekday:
+        # الثلاثاء الثالث من أيلول: not "Tuesday 3 September" (a Wednesday) but the third Tuesday
+        day = _nth_weekday(day.year, day.month, parts.weekday, parts.day)
     out.update(kind=kind, granularity="day")
     return _with_clock(parts, ref, day, out)
+
+
+def _nth(parts: Parts, ref: Reference, direction: str) -> dict[str, Any]:
+    """The n-th (or last) weekday of a month, or the last day of a month."""
+    out: dict[str, Any] = {"kind": "absolute", "granularity": "day"}
+    month, year = parts.month, parts.year
+    if parts.unit == "month" and ref.day is not None:
+        shifted = _shift_months(ref.day, parts.step or 0)
+        month, year = (shifted.month, shifted.year) if shifted else (None, None)
+    elif month is not None and year is None:
+        year = _month_year(month, ref, direction, parts.step)
+    if month is None or year is None or not 1 <= year <= 9999:
+        return out
+    if parts.weekday is None:
+        day = _safe_date(year, month, parts.day) if parts.day else _last_day(year, month)
+    else:
+        day = _nth_weekday(year, month, parts.weekday, parts.nth or 1)
+    return _with_clock(parts, ref, day, out)
+
+
+def _last_day(year: int, month: int) -> date | None:
+    following = _shift_months(date(year, month, 1), 1)
+    return None if following is None else following - timedelta(days=1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
+    if n < 0:
+        last = _last_day(year, month)
+        return None if last is None else last - timedelta(days=(last.isoweekday() - weekday) % 7)
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (n - 1))
+    return day if day.month == month else None
 
 
 def _with_clock(
@@ -221,17 +264,18 @@ def _weekday(parts: Parts, ref: Reference) -> date | None:
 
 
 def _day_month(month: int, day: int, ref: Reference, direction: str) -> tuple[date | None, bool]:
-    """The year of a day-month without a year: the nearest on or before (past) or on or after
-    (future) the reference; (None, False) when no year has that date (31 فبراير)."""
+    """The year of a day-month without a year: the reference's year when the month is the
+    reference month or lies before it (past) or after it (future), else the year before (after);
+    (None, False) when no year has that date (31 فبراير)."""
     if not any(_safe_date(y, month, day) for y in (2000, 2001)):
         return None, False
     if ref.day is None:
         return None, True
     step = -1 if direction == "past" else 1
-    year = ref.day.year
+    year = _month_year(month, ref, direction, None) or ref.day.year
     for _ in range(9):
         candidate = _safe_date(year, month, day)
-        if candidate is not None and (candidate <= ref.day if step < 0 else candidate >= ref.day):
+        if candidate is not None:
             return candidate, True
         year += step
     return None, True
@@ -273,6 +317,54 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
     if first is not None and last is not None:
         out["value"] = first.isoformat() if first == last else f"{first}/{last}"
     return _with_clock(parts, ref, first, out) if parts.day else out
+
+
+def _holiday(parts: Parts, ref: Reference) -> dict[str, Any]:
+    month, day = parts.month or 1, parts.day or 1
+    if parts.role == "hijri":
+        year = parts.year if parts.year_hijri else None
+        if parts.year is not None and not parts.year_hijri:
+            year = _hijri_year_of_day(parts.year, month, day)
+        if year is None:
+            year = _hijri_year_near(ref, month, day)
+        found = _hijri_day(year, month, day) if year is not None else None
+        hijri = f"{year:04d}-{month:02d}-{day:02d}" if year is not None else None
+        return {"kind": "hijri", "granularity": "day", "value": _iso(found), "hijri": hijri}
+    year = parts.year
+    if year is None and ref.day is not None:
+        year = ref.day.year
+        this_year = _easter(year) if parts.role == "easter" else _safe_date(year, month, day)
+        if this_year is not None and ref.direction == "past" and this_year > ref.day:
+            year -= 1
+        elif this_year is not None and ref.direction == "future" and this_year < ref.day:
+            year += 1
+    if year is None:
+        return {"kind": "absolute", "granularity": "day"}
+    found = _easter(year) if parts.role == "easter" else _safe_date(year, month, day)
+    return {"kind": "absolute", "granularity": "day", "value": _iso(found)}
+
+
+def _easter(year: int) -> date | None:
+    """Western Easter Sunday (the Gregorian computus, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday) // 433
+    month = (h + weekday - 7 * m + 90) // 25
+    return _safe_date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)
+
+
+def _hijri_year_of_day(gregorian_year: int, month: int, day: int) -> int | None:
+    """The Hijri year in which Hijri month/day falls within the given Gregorian year."""
+    first = _hijri_year_in(gregorian_year, month)
+    for year in (first, first - 1 if first else None, first + 1 if first else None):
+        found = _hijri_day(year, month, day) if year is not None else None
+        if found is not None and found.year == gregorian_year:
+            return year
+    return first
 
 
 def _hijri_day(year: int, month: int, day: int) -> date | None:

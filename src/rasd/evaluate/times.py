@@ -31,6 +31,9 @@ _TIMEX = re.compile(r"<TIMEX3\b([^>]*)>(.*?)</TIMEX3>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MOD_DAY = {"start": "-01", "mid": "-15"}
+# Duckling's hours for the parts of a day: [from, to) on the same day (24 = midnight after).
+_PART_HOURS = {"morning": (4, 12), "afternoon": (12, 19), "evening": (18, 24), "night": (18, 24)}
 _REF_VALUES = {"past": "PAST_REF", "future": "FUTURE_REF", "present": "PRESENT_REF"}
 
 
@@ -103,8 +106,8 @@ def _point(found: Time) -> str | None:
     if "-W" in value:
         year, week = value.split("-W")
         return date.fromisocalendar(int(year), int(week), 1).isoformat()
-    if found.mod == "mid" and len(value) == 7:
-        return value + "-15"
+    if len(value) == 7 and found.mod in _MOD_DAY:
+        return value + _MOD_DAY[found.mod]
     return value
 
 
@@ -113,6 +116,12 @@ def _interval(found: Time) -> tuple[str, str] | None:
     value = found.value
     if value is None:
         return None
+    if found.granularity == "part-of-day" and found.part_of_day in _PART_HOURS:
+        first, last = _PART_HOURS[found.part_of_day]
+        day = date.fromisoformat(value[:10])
+        start = datetime(day.year, day.month, day.day) + timedelta(hours=first)
+        end = datetime(day.year, day.month, day.day) + timedelta(hours=last)
+        return start.isoformat(), end.isoformat()
     if "/" in value:
         first, last = value.split("/")
         return first, (date.fromisoformat(last) + timedelta(days=1)).isoformat()
@@ -240,6 +249,8 @@ def _score_file(
 def _timeml_value(found: Time) -> str | None:
     if found.kind == "vague":
         return _REF_VALUES.get(found.direction or "")
+    if found.offset == "PT0S":
+        return "PRESENT_REF"
     if found.value is not None and "/" in found.value:
         return found.value.split("/")[0]
     return found.value
