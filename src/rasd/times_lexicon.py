@@ -108,7 +108,7 @@ def builtin() -> Lexicon:
     for form, calendar, month, day in _rows("holidays.tsv"):
         add(form, ("holiday", (calendar, int(month), int(day))))
     for form in ("القليلة", "الأخيرة", "الأخير", "هذا", "هذه"):
-        add(form, ("fill", form))
+        add(form, ("fill", normalise_text(form)))
     entries = {form: tuple(dict.fromkeys(values)) for form, values in table.items()}
     words = rf"(?<![{_LETTER}])(?P<pre>[وف]?[بلك]?)(?P<word>{_trie(entries)})(?![{_LETTER}])"
     return Lexicon(entries, re.compile(f"{words}|{_DIGIT_ATOMS}"))

@@ -20,6 +20,7 @@ _GAP = re.compile(
 )
 _MAX_GAP = 16
 _AND = re.compile(r"\s*و\s*")
+_RANGE = re.compile(r"\s*(?:-|–|الي|الى|حتي|وحتي|حتى|وحتى|لغايه|ولغايه|لغاية|ولغاية)\s*")
 _ISO_DATE = re.compile(r"\d{4}-")
 
 
@@ -62,6 +63,12 @@ class Parts:
     edge: str | None = None
     nth: int | None = None
     """The n-th ``weekday`` of the month (-1: the last), or with no weekday the last day."""
+    year_step: int | None = None
+    """The year relative to the reference (السنة القادمة: 1) when no year is written."""
+    day_to: int | None = None
+    """The last day of a day range in one month (13 الى 15 تموز)."""
+    to: Parts | None = None
+    """The end of a range (من 13 تموز الى 15 تموز، من الساعة 3 الى الساعة 4)."""
 
 
 def find_atoms(norm: str, lexicon: Lexicon) -> list[Atom]:
@@ -146,7 +153,29 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
         parts.end = atoms[j - 1].end
         found.append(parts)
         i = j
-    return found
+    return _merge_ranges(norm, found)
+
+
+def _merge_ranges(norm: str, found: list[Parts]) -> list[Parts]:
+    """Join two dates or two clock times with الى/حتى/- between them into one range."""
+    out: list[Parts] = []
+    for parts in found:
+        if out and _joinable(out[-1], parts) and _RANGE.fullmatch(norm, out[-1].end, parts.start):
+            first = out[-1]
+            first.to, first.end = parts, parts.end
+            if first.clock is None:
+                first.clock, first.part = parts.clock, first.part or parts.part
+            continue
+        out.append(parts)
+    return out
+
+
+def _joinable(first: Parts, second: Parts) -> bool:
+    if first.to is not None or first.kind not in ("date", "clock"):
+        return False
+    if second.kind == "clock":
+        return first.hour is not None
+    return second.kind == "date" and second.day is not None and first.day is not None
 
 
 # --------------------------------------------------------------------------- rules
@@ -455,10 +484,19 @@ def _date(r: _Reader, j: int, parts: Parts, prev: int | None) -> int | None:
         day = value if value is not None and len(r.word(k)) <= 2 else None
     if day is not None:
         prev, k = k, k + 1
+        last = _range_day(r, k - 1)
+        if last is not None:
+            parts.day_to, prev, k = last, k, k + 1
     m = _month(r, k, parts, prev, has_day=day is not None)
     if m is not None:
         k = m
         parts.day = day
+        if day is None:  # يوليو 13-15، تموز 13 الى 15
+            first = _range_day(r, k - 1, gap=_GAP)
+            last = _range_day(r, k) if first is not None else None
+            if first is not None and last is not None:
+                parts.day, parts.day_to = first, last
+                k += 2
         return _year(r, k, parts) or _month_step(r, k, parts) or k
     if day is not None and parts.weekday is not None and parts.edge is None:
         parts.day = day  # السبت السادس عشر: a day of the current month
@@ -466,6 +504,18 @@ def _date(r: _Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     if day is not None:
         return None
     return _year(r, j, parts, prev, alone=True)
+
+
+def _range_day(r: _Reader, k: int, gap: re.Pattern[str] = _RANGE) -> int | None:
+    """The day number right after atom ``k`` when only ``gap`` separates them."""
+    n = k + 1
+    if n >= len(r.atoms) or gap.fullmatch(r.norm, r.atoms[k].end, r.atoms[n].start) is None:
+        return None
+    value = r.at(n, "ord")
+    if value is None:
+        value = r.at(n, "num")
+        value = value if value is not None and len(r.word(n)) <= 2 else None
+    return value if value is not None and 1 <= value <= 31 else None
 
 
 def _month(r: _Reader, k: int, parts: Parts, prev: int | None, *, has_day: bool) -> int | None:
@@ -497,6 +547,10 @@ def _year(
     first = prev if prev is not None else (k - 1 if k > 0 else None)
     unit = r.at(k, "unit", first)
     said = unit is not None and unit[0] == "year" and unit[1] == 1
+    step = r.at(k + 1, "mod", k) if said and unit[2] and not alone else None
+    if step is not None:  # شهر مارس السنة القادمة
+        parts.year_step = step
+        return k + 2
     n = k + 1 if said else k
     value = r.at(n, "num", n - 1 if said else first)
     if value is None:

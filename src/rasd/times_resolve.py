@@ -8,7 +8,7 @@ Hijri months or years become Gregorian intervals (``2015-06-18/2015-07-16``). An
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -34,6 +34,10 @@ class Reference:
 
 def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     """The `rasd.document.Time` fields (other than the span) of one expression."""
+    if parts.year_step is not None and parts.year is None and ref.day is not None:
+        parts = replace(parts, year=ref.day.year + parts.year_step)
+    if parts.to is not None:
+        return _range(parts, ref)
     if parts.kind == "vague" and parts.direction == "now":
         value = ref.moment.isoformat(timespec="seconds") if ref.moment else _iso(ref.day)
         grain = "second" if ref.moment else "day"
@@ -51,6 +55,21 @@ def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.kind == "clock":
         return _with_clock(parts, ref, ref.day, {"kind": "relative", "granularity": "day"})
     return _date(parts, ref)
+
+
+def _range(parts: Parts, ref: Reference) -> dict[str, Any]:
+    end = parts.to or parts
+    if end.kind == "clock" and parts.kind == "date":
+        keep = ("clock", "part", "hour", "minute", "second", "kind")
+        end = replace(parts, to=None, **{name: getattr(end, name) for name in keep})
+        end.kind = "date"
+    if end.month is None and end.kind == "date":
+        end = replace(end, month=parts.month, year=parts.year)
+    first = resolve(replace(parts, to=None), ref)
+    last = resolve(end, ref)
+    if first.get("value") and last.get("value"):
+        first["value"] = f"{first['value']}/{last['value']}"
+    return first
 
 
 def duration(unit: str, count: int) -> str:
@@ -164,9 +183,13 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
         day, valid = _day_month(parts.month, parts.day, ref, direction)
         if not valid:
             return {**out, "kind": kind, "granularity": "day", "valid": False}
+    if day and parts.day_to is not None:
+        last = _safe_date(day.year, day.month, parts.day_to)
+        out.update(kind=kind, granularity="day", value=f"{day}/{last}" if last else None)
+        return out
     if day and parts.weekday and (parts.day or 9) <= 5 and day.isoweekday() != parts.weekday:
         # الثلاثاء الثالث من أيلول: not "Tuesday 3 September" (a Wednesday) but the third Tuesday
-        day = _nth_weekday(day.year, day.month, parts.weekday, parts.day)
+        day = _nth_weekday(day.year, day.month, parts.weekday, parts.day or 1)
     out.update(kind=kind, granularity="day")
     return _with_clock(parts, ref, day, out)
 

@@ -117,14 +117,17 @@ def _interval(found: Time) -> tuple[str, str] | None:
     if value is None:
         return None
     if found.granularity == "part-of-day" and found.part_of_day in _PART_HOURS:
-        first, last = _PART_HOURS[found.part_of_day]
+        hours = _PART_HOURS[found.part_of_day]
         day = date.fromisoformat(value[:10])
-        start = datetime(day.year, day.month, day.day) + timedelta(hours=first)
-        end = datetime(day.year, day.month, day.day) + timedelta(hours=last)
+        start = datetime(day.year, day.month, day.day) + timedelta(hours=hours[0])
+        end = datetime(day.year, day.month, day.day) + timedelta(hours=hours[1])
         return start.isoformat(), end.isoformat()
     if "/" in value:
         first, last = value.split("/")
-        return first, (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+        if "T" not in last:
+            return first, (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+        step = timedelta(hours=1) if found.granularity == "hour" else timedelta(minutes=1)
+        return first, (datetime.fromisoformat(last) + step).isoformat()
     if len(value) == 7 and found.mod in ("start", "end"):
         first_day = date.fromisoformat(value + "-01")
         next_month = (first_day + timedelta(days=32)).replace(day=1)
