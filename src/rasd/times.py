@@ -23,8 +23,9 @@ from datetime import date, datetime
 from rasd.document import Document, Time
 from rasd.errors import InputError
 from rasd.pipeline import stage
+from rasd.times_atoms import Parts, find_atoms
 from rasd.times_lexicon import builtin
-from rasd.times_parse import Parts, find_atoms, parse_atoms
+from rasd.times_parse import parse_atoms
 from rasd.times_resolve import Reference, resolve
 
 DIRECTIONS = ("past", "future")

@@ -14,7 +14,7 @@ from typing import Any
 
 from hijridate import Gregorian, Hijri
 
-from rasd.times_parse import Parts
+from rasd.times_atoms import Parts
 
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 _TIME_CODE = {"hour": "H", "minute": "M", "second": "S"}
