@@ -14,7 +14,7 @@ SAUDINEWSNET = SHARED / "data" / "news-saudinewsnet" / "dataset"
 
 
 def iter_articles(limit: int | None = None) -> Iterator[dict]:
-    """SaudiNewsNet articles in a fixed order (by crawl-date file, then position), up to ``limit``."""
+    """SaudiNewsNet articles in a fixed order (by file, then position), up to ``limit``."""
     count = 0
     for path in sorted(SAUDINEWSNET.glob("*.zip")):
         with zipfile.ZipFile(path) as archive:

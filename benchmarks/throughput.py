@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import iter_articles  # noqa: E402
+from corpus import iter_articles
 
-from rasd.document import Document  # noqa: E402
-from rasd.pipeline import Pipeline, stage_info  # noqa: E402
+from rasd.document import Document
+from rasd.pipeline import Pipeline, stage_info
 
 
 def rss_mb() -> float:
