@@ -17,12 +17,14 @@ keep their offset (``-P1D`` for أمس) and no value.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from rasd.document import Document, Time
 from rasd.errors import InputError
 from rasd.pipeline import stage
+from rasd.text import tokenize
 from rasd.times_atoms import Parts, find_atoms
 from rasd.times_lexicon import builtin
 from rasd.times_parse import parse_atoms
@@ -70,7 +72,15 @@ def extract_times(doc: Document) -> Document:
 def find_times(doc: Document, options: TimeOptions = DEFAULT_OPTIONS) -> tuple[Time, ...]:
     """The time expressions of ``doc`` (any stage: only its text and ``published`` are read)."""
     norm = doc.normalised
-    atoms = find_atoms(norm.text, builtin())
+    lexicon = builtin()
+    tokens = doc.tokens or tuple(tokenize(doc.text))
+    first_words = lexicon.first_words
+    starts = [
+        bisect_left(norm.starts, t.start)
+        for t in tokens
+        if t.kind == "number" or t.norm in first_words
+    ]
+    atoms = find_atoms(norm.text, lexicon, starts)
     if not atoms:
         return ()
     day, moment = reference_of(doc.published)

@@ -25,8 +25,9 @@ _DIGIT_ATOMS = (
     r"|(?P<ndate>(?<![\d/.\-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
     r"|\d{1,2}/\d{4}|\d{1,2}/\d{1,2})(?![\d/.\-]))"
     r"|(?P<num>(?<![\d.,])\d{1,5}(?![\d.,]\d|\d))"
-    rf"|(?<=\d)\s?(?P<era>[هم])(?![{_LETTER}])"
+    rf"|(?:(?<=\d)|(?<=\d\s))(?P<era>[هم])(?![{_LETTER}])"
 )
+_PROCLITICS = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,8 @@ class Lexicon:
 
     entries: dict[str, tuple[Entry, ...]]
     pattern: re.Pattern[str]
+    first_words: frozenset[str]
+    """Every normalised word that can begin a form (with its proclitics), and the era letters."""
 
     def lookup(self, form: str) -> tuple[Entry, ...]:
         return self.entries.get(form, ())
@@ -111,7 +114,9 @@ def builtin() -> Lexicon:
         add(form, ("fill", normalise_text(form)))
     entries = {form: tuple(dict.fromkeys(values)) for form, values in table.items()}
     words = rf"(?<![{_LETTER}])(?P<pre>[وف]?[بلك]?)(?P<word>{_trie(entries)})(?![{_LETTER}])"
-    return Lexicon(entries, re.compile(f"{words}|{_DIGIT_ATOMS}"))
+    firsts = {form.split(" ")[0] for form in entries}
+    first_words = frozenset({p + w for w in firsts for p in _PROCLITICS} | {"ه", "م"})
+    return Lexicon(entries, re.compile(f"{words}|{_DIGIT_ATOMS}"), first_words)
 
 
 def _trie(words: dict[str, Any]) -> str:

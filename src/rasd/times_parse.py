@@ -7,8 +7,13 @@ a last pass joins ranges (من 13 تموز الى 15 تموز).
 
 from __future__ import annotations
 
-from rasd.times_atoms import RANGE, Atom, Parts, Reader, Result, read_number
+from rasd.times_atoms import MAX_GAP, RANGE, Atom, Parts, Reader, Result, read_number
 from rasd.times_dates import anchor, clock, nth, year
+
+# Categories of atoms that can be an expression on their own (the others need a neighbour).
+_ALONE = frozenset(
+    {"vague", "rel", "weekday", "month", "hmonth", "holiday", "ndate", "clock", "unit"}
+)
 
 
 def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
@@ -16,7 +21,12 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
     reader = Reader(norm, atoms)
     found: list[Parts] = []
     i = 0
-    while i < len(atoms):
+    last = len(atoms) - 1
+    while i <= last:
+        alone = atoms[i].cats.keys().isdisjoint(_ALONE)
+        if alone and (i == last or atoms[i + 1].start - atoms[i].end > MAX_GAP):
+            i += 1  # a number or a word that needs a neighbour, and has none
+            continue
         result = (
             _vague(reader, i)
             or _count(reader, i)
