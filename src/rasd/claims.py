@@ -33,10 +33,48 @@ _STOP = frozenset("،,؛;:.!؟?")
 _SPEAKER_LABELS = frozenset({"PER", "ORG", "GPE", "NORP"})
 _QUOTES = frozenset('"«»“”')
 _FUNCTION_WORDS = frozenset(
-    {"الذي", "التي", "الذين", "الي", "في", "من", "علي", "عن", "مع", "ان", "انه", "انها", "اليوم",
-     "امس", "ايضا", "قد", "كان", "كانت", "لا", "لم", "ما", "هذا", "هذه", "بعد", "قبل", "خلال",
-     "مساء", "صباح", "ظهر", "ليل", "ليلة", "فجر", "يوم", "الاحد", "الاثنين", "الثلاثاء",
-     "الاربعاء", "الخميس", "الجمعة", "السبت"}
+    {
+        "الذي",
+        "التي",
+        "الذين",
+        "الي",
+        "في",
+        "من",
+        "علي",
+        "عن",
+        "مع",
+        "ان",
+        "انه",
+        "انها",
+        "اليوم",
+        "امس",
+        "ايضا",
+        "قد",
+        "كان",
+        "كانت",
+        "لا",
+        "لم",
+        "ما",
+        "هذا",
+        "هذه",
+        "بعد",
+        "قبل",
+        "خلال",
+        "مساء",
+        "صباح",
+        "ظهر",
+        "ليل",
+        "ليلة",
+        "فجر",
+        "يوم",
+        "الاحد",
+        "الاثنين",
+        "الثلاثاء",
+        "الاربعاء",
+        "الخميس",
+        "الجمعة",
+        "السبت",
+    }
 )
 
 
@@ -48,6 +86,17 @@ class ClaimOptions:
 
 
 DEFAULT_OPTIONS = ClaimOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """One sentence being read for claims: its token range and each token's attribution kind."""
+
+    doc: Document
+    table: Attribution
+    kinds: list[tuple[str, str] | None]
+    lo: int
+    hi: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +169,7 @@ def find_claims(doc: Document, options: ClaimOptions = DEFAULT_OPTIONS) -> tuple
     for sentence in doc.sentences:
         lo = bisect_left(starts, sentence.start)
         hi = min(bisect_left(starts, sentence.end), lo + options.max_sentence_tokens)
-        found = _sentence_claims(doc, table, lo, hi, known, options)
+        found = _sentence_claims(doc, table, (lo, hi), known=known, options=options)
         claims.extend(found[: options.max_claims_per_sentence])
     return tuple(claims)
 
@@ -128,14 +177,16 @@ def find_claims(doc: Document, options: ClaimOptions = DEFAULT_OPTIONS) -> tuple
 def _sentence_claims(
     doc: Document,
     table: Attribution,
-    lo: int,
-    hi: int,
+    bounds: tuple[int, int],
+    *,
     known: dict[str | None, Span],
     options: ClaimOptions,
 ) -> list[Claim]:
     tokens = doc.tokens
+    lo, hi = bounds
     kinds = [_kind(tokens[i], table) for i in range(lo, hi)]
-    via = _via(doc, table, kinds, lo, hi)
+    view = _View(doc, table, kinds, lo, hi)
+    via = _via(view)
     verbs = [
         lo + k
         for k, hit in enumerate(kinds)
@@ -144,8 +195,8 @@ def _sentence_claims(
     claims = []
     for n, i in enumerate(verbs):
         end = verbs[n + 1] if n + 1 < len(verbs) else hi
-        found = _speaker(doc, table, kinds, lo, i, hi, options) or _topic(doc, lo, i, known)
-        source = _quoted_source(doc, table, kinds, lo, hi, found)
+        found = _speaker(view, i, options) or _topic(doc, lo, i, known)
+        source = _quoted_source(view, found)
         if source is not None:  # نقلت وكالة رويترز عن مصدر أمني: the agency is the channel
             via, found = found, source
         speaker = _resolve(found, known, doc)
@@ -158,32 +209,38 @@ def _sentence_claims(
                 via_here = known.get(key)  # Tokayev's later words still come via Reuters
             elif key not in known:
                 known[key] = via_here
-        claim = _make_claim(doc, table, i, end, hi, speaker, via_here, kinds[i - lo])
+        claim = _make_claim(
+            doc,
+            table,
+            i,
+            end=end,
+            bounds=(lo, hi),
+            speaker=speaker,
+            via=via_here,
+            verb_kind=kinds[i - lo],
+        )
         if claim is not None:
             claims.append(claim)
     if not verbs:
-        claims.extend(_prep_claims(doc, table, kinds, lo, hi, via))
+        claims.extend(_prep_claims(view, via))
     return claims
 
 
-def _quoted_source(
-    doc: Document, table: Attribution, kinds: list, lo: int, hi: int, found: Span | None
-) -> Span | None:
+def _quoted_source(view: _View, found: Span | None) -> Span | None:
     """The speaker after ``عن`` that follows an agency (نقلت وكالة رويترز عن مصدر أمني)."""
+    doc, hi = view.doc, view.hi
     if found is None:
         return None
     starts = [t.start for t in doc.tokens]
     j = bisect_left(starts, found.end)
     if j + 1 >= hi or doc.tokens[j].norm != "عن":
         return None
-    return _entity_at(doc, j + 1) or _group_at(doc, table, kinds, lo, j + 1, hi)
+    return _entity_at(doc, j + 1) or _group_at(view, j + 1)
 
 
 def _after_prep(kinds: list, k: int) -> bool:
     """وفقاً لما أوردته …: the verb belongs to a trailing attribution, not a new claim."""
-    return any(
-        kinds[j] is not None and kinds[j][0] == "prep" for j in range(max(0, k - 2), k)
-    )
+    return any(kinds[j] is not None and kinds[j][0] == "prep" for j in range(max(0, k - 2), k))
 
 
 def _resolve(span: Span | None, known: dict[str | None, Span], doc: Document) -> Span | None:
@@ -205,16 +262,9 @@ def _same(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _speaker(
-    doc: Document,
-    table: Attribution,
-    kinds: list,
-    lo: int,
-    i: int,
-    hi: int,
-    options: ClaimOptions,
-) -> Span | None:
+def _speaker(view: _View, i: int, options: ClaimOptions) -> Span | None:
     """The speaking entity or group right after the verb (VSO) or just before it (SVO)."""
+    doc, kinds, lo, hi = view.doc, view.kinds, view.lo, view.hi
     after = []
     for j in range(i + 1, min(hi, i + 1 + options.speaker_window)):
         token = doc.tokens[j]
@@ -232,9 +282,8 @@ def _speaker(
         if span is not None:
             return span
     for j in order:
-        if j < i:
-            j = _name_head(doc.tokens, kinds, lo, j)
-        span = _group_at(doc, table, kinds, lo, j, hi)
+        head = _name_head(doc.tokens, kinds, lo, j) if j < i else j
+        span = _group_at(view, head)
         if span is not None:
             return span
     return None
@@ -281,9 +330,8 @@ def _entity_at(doc: Document, j: int) -> Span | None:
     return None
 
 
-def _group_at(
-    doc: Document, table: Attribution, kinds: list, lo: int, j: int, hi: int
-) -> Span | None:
+def _group_at(view: _View, j: int) -> Span | None:
+    doc, kinds, lo, hi = view.doc, view.kinds, view.lo, view.hi
     hit = kinds[j - lo]
     if hit is None or hit[0] not in {"speaker", "channel"} or _has_preposition(doc.tokens[j]):
         return None
@@ -319,8 +367,9 @@ def _is_trigger(token: Token) -> bool:
     return any(stem in triggers for stem in token.stems())
 
 
-def _via(doc: Document, table: Attribution, kinds: list, lo: int, hi: int) -> Span | None:
+def _via(view: _View) -> Span | None:
     """The agency or medium a sentence's claims come through (رويترز، تلغرام، فرانس برس)."""
+    doc, table, kinds, lo, hi = view.doc, view.table, view.kinds, view.lo, view.hi
     tokens = doc.tokens
     for k, hit in enumerate(kinds):
         if hit is not None and hit[0] == "channel":
@@ -386,13 +435,15 @@ def _make_claim(
     doc: Document,
     table: Attribution,
     i: int,
+    *,
     end: int,
-    hi: int,
+    bounds: tuple[int, int],
     speaker: Span | None,
     via: Span | None,
     verb_kind: tuple[str, str] | None,
 ) -> Claim | None:
     tokens = doc.tokens
+    lo, hi = bounds
     after = i + 1
     if speaker is not None and speaker.start > tokens[i].start:
         after = bisect_left([t.start for t in tokens], speaker.end, i)
@@ -415,14 +466,13 @@ def _make_claim(
         via=via,
         verb=verb,
         content=content,
-        date=_date(doc, verb.start - 80, content.start),
+        date=_date(doc, max(tokens[lo].start, verb.start - 80), content.start),
     )
 
 
-def _prep_claims(
-    doc: Document, table: Attribution, kinds: list, lo: int, hi: int, via: Span | None
-) -> list[Claim]:
+def _prep_claims(view: _View, via: Span | None) -> list[Claim]:
     """بحسب / وفقاً لـ / نقلاً عن X with no reporting verb: X vouches for the rest of the sentence."""
+    doc, table, kinds, lo, hi = view.doc, view.table, view.kinds, view.lo, view.hi
     tokens = doc.tokens
     for k, hit in enumerate(kinds):
         if hit is None or hit[0] != "prep":
@@ -430,7 +480,7 @@ def _prep_claims(
         i = lo + k
         speaker = None
         for j in range(i + 1, min(hi, i + 5)):
-            speaker = _entity_at(doc, j) or _group_at(doc, table, kinds, lo, j, hi)
+            speaker = _entity_at(doc, j) or _group_at(view, j)
             if speaker is not None:
                 break
         speaker = speaker or via

@@ -195,7 +195,7 @@ class Event:
     """``past`` (past verb), ``present`` (imperfect: habitual or ongoing), ``future`` (سـ) or
     ``none`` (an event noun)."""
     background: bool = False
-    """The trigger refers to an earlier or generic event (جريمة اغتيال، منذ التفجير), not the news."""
+    """The trigger refers to an earlier or generic event (جريمة اغتيال), not the news."""
 
 
 @dataclass(frozen=True, slots=True)

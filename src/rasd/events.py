@@ -3,11 +3,11 @@
 The stage works sentence by sentence on the tokens of the normalised view:
 
 1. **Triggers** — each word's clitic candidates are looked up in the trigger table
-   (``events_data/triggers.tsv``, inflections expanded by `rasd.events_lexicon`); a multiword trigger
-   (لقوا … حتفهم، أطلقت … الرصاص) needs its companion word a few tokens after it.
+   (``events_data/triggers.tsv``, inflections expanded by `rasd.events_lexicon`); a multiword
+   trigger (لقوا … حتفهم، أطلقت … الرصاص) needs its companion word a few tokens after it.
 2. **Judgement** — an event noun (مقتل، تظاهرات) needs support in its sentence (a happening verb,
-   a time, a figure); a participant noun (المتظاهرين) needs an activity verb in its clause; and every
-   trigger gets a modality from the cues before it (لم → negated, سـ/قريباً → planned,
+   a time, a figure); a participant noun (المتظاهرين) needs an activity verb in its clause; and
+   every trigger gets a modality from the cues before it (لم → negated, سـ/قريباً → planned,
    إذا/قد/هل → hypothetical, اتهم/زعم → reported) and a background flag (جريمة اغتيال، منذ…).
 3. **Arguments** come from the same clause only (`rasd.events_args`): actor, target, place, time and
    the counts attached to the trigger with their role and group.
@@ -59,7 +59,7 @@ class Match:
 
     index: int
     end: int
-    """Index one past the last token of the trigger (the head only; companions are not in the span)."""
+    """Index one past the trigger's head token (companions are not in the span)."""
     entry: Trigger
     present_future: bool
     """The verb carries the future prefix سـ."""
@@ -89,7 +89,9 @@ def find_events(doc: Document, options: EventOptions = DEFAULT_OPTIONS) -> tuple
         hi = bisect_left(starts, sentence.end)
         for w_lo in range(lo, hi, options.max_sentence_tokens):
             w_hi = min(hi, w_lo + options.max_sentence_tokens)
-            found = _sentence_events(doc, lexicon, numbers, s_index, w_lo, w_hi, options)
+            found = _sentence_events(
+                doc, lexicon, numbers, s_index=s_index, bounds=(w_lo, w_hi), options=options
+            )
             events.extend(found[: options.max_events_per_sentence])
     return tuple(events)
 
@@ -98,12 +100,13 @@ def _sentence_events(
     doc: Document,
     lexicon: Lexicon,
     numbers: tuple,
+    *,
     s_index: int,
-    lo: int,
-    hi: int,
+    bounds: tuple[int, int],
     options: EventOptions,
 ) -> list[Event]:
     tokens = doc.tokens
+    lo, hi = bounds
     matches = _find_triggers(tokens, lexicon, lo, hi)[: options.max_events_per_sentence]
     if not matches:
         return []
@@ -112,14 +115,13 @@ def _sentence_events(
         tokens[lo].norm in {"هل", "فهل", "وهل"}
     )
     numbers_here = [n for n in numbers if lo <= n.first < hi]
-    has_strong = any(m.entry.strength == "strong" for m in matches)
     counts = assign_counts(doc, lexicon, numbers_here, matches)
     out = []
     for k, match in enumerate(matches):
         clause = _clause(tokens, lo, hi, match.index)
-        if not _supported(match, clause, cues, numbers_here, has_strong, lo, hi):
+        if not _supported(match, clause, cues, numbers=numbers_here, lo=lo):
             continue
-        modality = _modality(match, clause, cues, question, tokens, options)
+        modality = _modality(match, clause, cues, question=question, tokens=tokens, options=options)
         background = _near(cues, "background", clause.lo, match.index, 2)
         history = _in(cues, "history", clause.lo, clause.hi)
         mode = match.entry.mode
@@ -129,7 +131,15 @@ def _sentence_events(
             any(clause.lo <= n.first < clause.hi for n in numbers_here)
             or _in(cues, "time", clause.lo, clause.hi)
         )
-        event = _make_event(doc, lexicon, match, s_index, mode, modality, background or history)
+        event = _make_event(
+            doc,
+            lexicon,
+            match,
+            s_index=s_index,
+            mode=mode,
+            modality=modality,
+            background=background or history,
+        )
         if ongoing:  # يعتصم آلاف المتظاهرين أمس: a present verb reporting what is going on
             event = replace(event, tense="ongoing")
         event = attach_arguments(
@@ -259,13 +269,7 @@ def _in(cues: dict[str, list[int]], cue: str, lo: int, hi: int) -> bool:
 
 
 def _supported(
-    match: Match,
-    clause: Clause,
-    cues: dict[str, list[int]],
-    numbers: list,
-    has_strong: bool,
-    lo: int,
-    hi: int,
+    match: Match, clause: Clause, cues: dict[str, list[int]], *, numbers: list, lo: int
 ) -> bool:
     strength = match.entry.strength
     if strength == "strong" or match.consumed:
@@ -298,6 +302,7 @@ def _modality(
     match: Match,
     clause: Clause,
     cues: dict[str, list[int]],
+    *,
     question: bool,
     tokens: tuple[Token, ...],
     options: EventOptions,
@@ -342,6 +347,7 @@ def _make_event(
     doc: Document,
     lexicon: Lexicon,
     match: Match,
+    *,
     s_index: int,
     mode: str | None,
     modality: str,

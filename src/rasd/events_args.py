@@ -1,9 +1,9 @@
 """Arguments of an event, taken from its own clause: counts by role with their group, actor,
 target, place and time, and the one-line English summary.
 
-Figures come from the quantities stage when it has run; otherwise a small fallback reads digits and
-the commonest number words (``events_data/numbers.tsv``) so that counts still work on a document that
-only has tokens. Places and people come from the entities stage when present.
+Figures come from the quantities stage when it has run; otherwise a small fallback reads digits
+and the commonest number words (``events_data/numbers.tsv``) so that counts still work on a
+document that only has tokens. Places and people come from the entities stage when present.
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ _CHAIN_WORDS = frozenset({"و", "من", "بين", "منهم", "بينهم", "ا�
 _TARGET_MARKERS = frozenset({"علي", "ضد", "استهدف", "استهدفت", "بحق"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _ACTOR_LABELS = frozenset({"PER", "ORG", "GPE", "NORP"})
-_VICTIM_ROLES = frozenset(
-    {"killed", "injured", "detained", "kidnapped", "missing", "displaced"}
-)
+_VICTIM_ROLES = frozenset({"killed", "injured", "detained", "kidnapped", "missing", "displaced"})
 _FAMILY = {
     "killed": "ASSAULT",
     "injured": "ASSAULT",
@@ -47,11 +45,51 @@ _DATE_WORDS = frozenset(
 _MONTHS_AND_UNITS = frozenset({"%", "٪", "/", "-", ":"})
 _MEASURE_WORDS = frozenset(
     {
-        "يوم", "يوما", "ايام", "ساعة", "ساعات", "دقيقة", "دقائق", "سنة", "سنوات", "عاما", "اعوام",
-        "شهر", "شهرا", "اشهر", "اسبوع", "اسابيع", "كلم", "كم", "كيلومتر", "كيلومترا", "متر",
-        "مترا", "كيلو", "كغ", "طن", "درجة", "بالمئة", "بالمائة", "في المئة", "يناير", "فبراير",
-        "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر", "نوفمبر",
-        "ديسمبر", "حزيران", "تموز", "اب", "ايلول", "عاما",
+        "يوم",
+        "يوما",
+        "ايام",
+        "ساعة",
+        "ساعات",
+        "دقيقة",
+        "دقائق",
+        "سنة",
+        "سنوات",
+        "عاما",
+        "اعوام",
+        "شهر",
+        "شهرا",
+        "اشهر",
+        "اسبوع",
+        "اسابيع",
+        "كلم",
+        "كم",
+        "كيلومتر",
+        "كيلومترا",
+        "متر",
+        "مترا",
+        "كيلو",
+        "كغ",
+        "طن",
+        "درجة",
+        "بالمئة",
+        "بالمائة",
+        "في المئة",
+        "يناير",
+        "فبراير",
+        "مارس",
+        "ابريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "اغسطس",
+        "سبتمبر",
+        "اكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+        "حزيران",
+        "تموز",
+        "اب",
+        "ايلول",
     }
 )
 
@@ -85,7 +123,7 @@ def _number_words() -> dict[str, str]:
     text = resources.files("rasd.events_data").joinpath("numbers.tsv").read_text("utf-8")
     table: dict[str, str] = {}
     for line in text.splitlines()[1:]:
-        if not line or line.startswith("#") or line.startswith("forms"):
+        if not line or line.startswith(("#", "forms")):
             continue
         forms, value = line.split("\t")
         for form in forms.split("|"):
@@ -102,7 +140,7 @@ def _role_nouns() -> dict[str, str]:
     text = resources.files("rasd.events_data").joinpath("roles.tsv").read_text("utf-8")
     table = {}
     for line in text.splitlines():
-        if not line or line.startswith("#") or line.startswith("forms"):
+        if not line or line.startswith(("#", "forms")):
             continue
         forms, role = line.split("\t")
         table.update({normalise_text(f): role for f in forms.split("|")})
@@ -244,7 +282,8 @@ def _group(doc: Document, lexicon: Lexicon, ref: NumberRef, clause: Clause) -> S
         n = len(group.words)
         for i in range(lo, hi - n + 1):
             if all(not group.words[k].isdisjoint(tokens[i + k].stems()) for k in range(n)):
-                if best is None or n > best[1] - best[0] or (n == best[1] - best[0] and i < best[0]):
+                size = best[1] - best[0] if best else 0
+                if best is None or n > size or (n == size and i < best[0]):
                     best = (i, i + n, group.label)
                 break
     if best is None:

@@ -53,7 +53,11 @@ def _detection(pipeline: Pipeline, path: Path, event_type: str, errors: list[str
             if name == "primary" and label == "difficult no":
                 continue
             tp, fp, fn = counts[name]
-            counts[name] = [tp + (found and gold), fp + (found and not gold), fn + (gold and not found)]
+            counts[name] = [
+                tp + (found and gold),
+                fp + (found and not gold),
+                fn + (gold and not found),
+            ]
         if found != gold:
             kind = "FP" if found else "FN"
             errors.append(f"{event_type}\t{kind}\t{label}\t{row.get('id')}\t{row['text']}")
