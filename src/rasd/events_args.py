@@ -271,12 +271,20 @@ def _counted_role(tokens: tuple[Token, ...], ref: NumberRef, clause: Clause) -> 
 
 
 def _group(doc: Document, lexicon: Lexicon, ref: NumberRef, clause: Clause) -> Span | None:
+    """The group a figure counts: its counted noun (after an optional من) must be a group word;
+    the most specific group starting there wins (أفراد قوات الأمن → security forces)."""
     tokens = doc.tokens
-    lo, hi = ref.last + 1, min(clause.hi, ref.last + 7)
-    for k in range(lo, hi):
-        if tokens[k].kind in {"number", "punct"}:
-            hi = k  # the next figure (و16 عنصراً) counts its own group
-            break
+    lo = ref.last + 1
+    if lo < clause.hi and tokens[lo].norm == "من":
+        lo += 1
+    if lo >= min(clause.hi, len(tokens)) or lexicon.group_words.isdisjoint(tokens[lo].stems()):
+        return None
+    hi = min(clause.hi, lo + 5)
+    for k in range(lo + 1, hi):
+        if tokens[k].kind in {"number", "punct"} or tokens[k].norm.startswith("و"):
+            if not (tokens[k].kind == "word" and _is_group_word(lexicon, tokens[k])):
+                hi = k  # the next figure or clause counts its own group
+                break
     best: tuple[int, int, str] | None = None
     for group in lexicon.groups:
         n = len(group.words)
@@ -288,9 +296,11 @@ def _group(doc: Document, lexicon: Lexicon, ref: NumberRef, clause: Clause) -> S
                 break
     if best is None:
         return None
-    first = lo if tokens[lo].norm != "من" else lo + 1
-    first = min(first, best[0])
-    return doc.span(tokens[first].start, tokens[best[1] - 1].end, best[2])
+    return doc.span(tokens[lo].start, tokens[best[1] - 1].end, best[2])
+
+
+def _is_group_word(lexicon: Lexicon, token: Token) -> bool:
+    return not lexicon.group_words.isdisjoint(token.stems())
 
 
 def _owner(ref: NumberRef, role: str | None, matches: list[Match]) -> int | None:
