@@ -32,50 +32,6 @@ _COMPLEMENTISERS = frozenset({"ان", "بان", "فان", "لان", "انه", "�
 _STOP = frozenset("،,؛;:.!؟?")
 _SPEAKER_LABELS = frozenset({"PER", "ORG", "GPE", "NORP"})
 _QUOTES = frozenset('"«»“”')
-_FUNCTION_WORDS = frozenset(
-    {
-        "الذي",
-        "التي",
-        "الذين",
-        "الي",
-        "في",
-        "من",
-        "علي",
-        "عن",
-        "مع",
-        "ان",
-        "انه",
-        "انها",
-        "اليوم",
-        "امس",
-        "ايضا",
-        "قد",
-        "كان",
-        "كانت",
-        "لا",
-        "لم",
-        "ما",
-        "هذا",
-        "هذه",
-        "بعد",
-        "قبل",
-        "خلال",
-        "مساء",
-        "صباح",
-        "ظهر",
-        "ليل",
-        "ليلة",
-        "فجر",
-        "يوم",
-        "الاحد",
-        "الاثنين",
-        "الثلاثاء",
-        "الاربعاء",
-        "الخميس",
-        "الجمعة",
-        "السبت",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,7 +311,7 @@ def _continues_name(token: Token, hit: tuple[str, str] | None) -> bool:
     """A word (or a quote mark) that continues a speaker's name rather than the sentence."""
     if token.surface in _QUOTES:
         return True
-    if token.kind not in {"word", "latin"} or token.norm in _FUNCTION_WORDS:
+    if token.kind not in {"word", "latin"} or (hit is not None and hit[0] == "stop"):
         return False
     if token.norm.endswith(("ته", "تها", "تهم")) or _is_trigger(token):
         return False  # مسؤوليته، مقتل: the sentence goes on, the name has ended

@@ -39,59 +39,7 @@ _FAMILY = {
 }
 
 
-_DATE_WORDS = frozenset(
-    {"عام", "العام", "سنة", "السنة", "منذ", "الساعة", "ساعة", "بتوقيت", "رقم", "المادة", "صفحة"}
-)
-_MONTHS_AND_UNITS = frozenset({"%", "٪", "/", "-", ":"})
-_MEASURE_WORDS = frozenset(
-    {
-        "يوم",
-        "يوما",
-        "ايام",
-        "ساعة",
-        "ساعات",
-        "دقيقة",
-        "دقائق",
-        "سنة",
-        "سنوات",
-        "عاما",
-        "اعوام",
-        "شهر",
-        "شهرا",
-        "اشهر",
-        "اسبوع",
-        "اسابيع",
-        "كلم",
-        "كم",
-        "كيلومتر",
-        "كيلومترا",
-        "متر",
-        "مترا",
-        "كيلو",
-        "كغ",
-        "طن",
-        "درجة",
-        "بالمئة",
-        "بالمائة",
-        "في المئة",
-        "يناير",
-        "فبراير",
-        "مارس",
-        "ابريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "اغسطس",
-        "سبتمبر",
-        "اكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-        "حزيران",
-        "تموز",
-        "اب",
-        "ايلول",
-    }
-)
+_SYMBOLS = frozenset({"%", "٪", "/", "-", ":"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,15 +138,16 @@ def _is_date_or_measure(tokens: tuple[Token, ...], ref: NumberRef) -> bool:
     after = tokens[ref.last + 1] if ref.last + 1 < len(tokens) else None
     if token.kind == "number" and token.norm.startswith("0"):
         return True
-    if before in _DATE_WORDS or (after is not None and after.norm in _MONTHS_AND_UNITS):
+    words = _number_words()
+    if words.get(before) == "context:date" or (after is not None and after.norm in _SYMBOLS):
         return True
-    return after is not None and not _MEASURE_WORDS.isdisjoint(after.stems())
+    return after is not None and any(words.get(s) == "context:measure" for s in after.stems())
 
 
 def _word_value(token: Token, words: dict[str, str]) -> str | None:
     for stem in token.stems() if token.kind == "word" else ():
         value = words.get(stem)
-        if value is not None and not value.startswith("qualifier"):
+        if value is not None and not value.startswith(("qualifier", "context")):
             return value
     return None
 
@@ -281,10 +230,10 @@ def _group(doc: Document, lexicon: Lexicon, ref: NumberRef, clause: Clause) -> S
         return None
     hi = min(clause.hi, lo + 5)
     for k in range(lo + 1, hi):
-        if tokens[k].kind in {"number", "punct"} or tokens[k].norm.startswith("و"):
-            if not (tokens[k].kind == "word" and _is_group_word(lexicon, tokens[k])):
-                hi = k  # the next figure or clause counts its own group
-                break
+        boundary = tokens[k].kind in {"number", "punct"} or tokens[k].norm.startswith("و")
+        if boundary and not (tokens[k].kind == "word" and _is_group_word(lexicon, tokens[k])):
+            hi = k  # the next figure or clause counts its own group
+            break
     best: tuple[int, int, str] | None = None
     for group in lexicon.groups:
         n = len(group.words)
