@@ -35,7 +35,6 @@ _QUESTION_MARKS = frozenset("؟?")
 _PREPOSITIONS = frozenset(
     {"عن", "علي", "في", "من", "الي", "بعد", "قبل", "اثر", "عقب", "جراء", "حول", "بسبب", "خلال"}
 )
-_YEAR_WORDS = frozenset({"عام", "العام", "سنة", "السنة", "عامي", "وعام", "منذ"})
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
 
@@ -227,14 +226,14 @@ def _cue_positions(
     positions: dict[str, list[int]] = {}
     for i in range(lo, hi):
         token = tokens[i]
-        if token.norm in _YEAR_WORDS and i + 1 < hi and _YEAR.fullmatch(tokens[i + 1].norm):
-            positions.setdefault("history", []).append(i)
         if token.kind != "word":
             continue
         for candidate in match_forms(token.norm):
             hits = lexicon.cues.get(candidate)
             if hits:
                 for cue, _scope in hits:
+                    if cue == "year" and i + 1 < hi and _YEAR.fullmatch(tokens[i + 1].norm):
+                        cue = "history"  # عام 2013، صيف 2012: a past year  # noqa: PLW2901
                     positions.setdefault(cue, []).append(i)
                 break
     for words, cue, _scope in lexicon.phrase_cues:
