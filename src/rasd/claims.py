@@ -187,8 +187,8 @@ def _quoted_source(view: _View, found: Span | None) -> Span | None:
     doc, hi = view.doc, view.hi
     if found is None:
         return None
-    starts = [t.start for t in doc.tokens]
-    j = bisect_left(starts, found.end)
+    lo = view.lo
+    j = lo + bisect_left([t.start for t in doc.tokens[lo:hi]], found.end)
     if j + 1 >= hi or doc.tokens[j].norm != "عن":
         return None
     return _entity_at(doc, j + 1) or _group_at(view, j + 1)
@@ -402,7 +402,7 @@ def _make_claim(
     lo, hi = bounds
     after = i + 1
     if speaker is not None and speaker.start > tokens[i].start:
-        after = bisect_left([t.start for t in tokens], speaker.end, i)
+        after = i + bisect_left([t.start for t in tokens[i:hi]], speaker.end)
     c_lo = _content_start(tokens, after, end)
     c_hi = _content_end(tokens, c_lo, end, hi)
     if c_hi <= c_lo or verb_kind is None:

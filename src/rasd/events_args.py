@@ -318,11 +318,12 @@ def _mentions(doc: Document, lexicon: Lexicon, clause: Clause) -> list[tuple[int
     """Entity and group mentions of a clause as (first token, end token, span)."""
     tokens = doc.tokens
     out: list[tuple[int, int, Span]] = []
-    starts = [t.start for t in tokens]
+    starts = [t.start for t in tokens[clause.lo : clause.hi]]
+    lo_char, hi_char = tokens[clause.lo].start, tokens[clause.hi - 1].end
     for ent in doc.entities:
-        first = bisect_left(starts, ent.start)
-        if clause.lo <= first < clause.hi and ent.label in _ACTOR_LABELS:
-            end = max(first + 1, bisect_left(starts, ent.end))
+        if lo_char <= ent.start < hi_char and ent.label in _ACTOR_LABELS:
+            first = clause.lo + bisect_left(starts, ent.start)
+            end = max(first + 1, clause.lo + bisect_left(starts, ent.end))
             out.append((first, end, doc.span(ent.start, ent.end, ent.english)))
     taken = {i for a, b, _ in out for i in range(a, b)}
     for i in range(clause.lo, clause.hi):
@@ -356,7 +357,8 @@ def _group_label(
 def _actor_target(
     doc: Document, lexicon: Lexicon, match: Match, clause: Clause, counted: set[int]
 ) -> tuple[Span | None, Span | None]:
-    mentions = [m for m in _mentions(doc, lexicon, clause) if m[0] not in counted]
+    near = Clause(max(clause.lo, match.index - 4), min(clause.hi, match.end + 8))
+    mentions = [m for m in _mentions(doc, lexicon, near) if m[0] not in counted]
     tokens = doc.tokens
     after = [m for m in mentions if m[0] >= match.end]
     before = [m for m in mentions if m[1] <= match.index and match.index - m[1] <= 3]
@@ -428,7 +430,7 @@ def attach_arguments(
     """The event with its counts, actor, target, place, time and summary filled in."""
     # figures and the groups they count are victims or property, not actors
     counted = {i for ref in numbers for i in range(ref.first, ref.last + 5)}
-    counted.update(_group_tokens(doc, counts))
+    counted.update(_group_tokens(doc, clause, counts))
     actor, target = _actor_target(doc, lexicon, match, clause, counted)
     victims = [c for c in counts if c.group is not None and c.role in _VICTIM_ROLES]
     if target is None and victims:
@@ -450,14 +452,13 @@ def attach_arguments(
     return replace(event, summary=summarise(event))
 
 
-def _group_tokens(doc: Document, counts: tuple[Count, ...]) -> set[int]:
-    starts = [t.start for t in doc.tokens]
+def _group_tokens(doc: Document, clause: Clause, counts: tuple[Count, ...]) -> set[int]:
+    starts = [t.start for t in doc.tokens[clause.lo : clause.hi]]
     out: set[int] = set()
     for count in counts:
         if count.group is not None:
-            out.update(
-                range(bisect_left(starts, count.group.start), bisect_left(starts, count.group.end))
-            )
+            a = clause.lo + bisect_left(starts, count.group.start)
+            out.update(range(a, clause.lo + bisect_left(starts, count.group.end)))
     return out
 
 
