@@ -63,11 +63,42 @@ class Match:
     present_future: bool
     """The verb carries the future prefix سـ."""
     consumed: tuple[int, ...] = ()
+    prefix: str = ""
+    """The proclitics before the matched stem (و، ب، لل، ال …)."""
 
 
 def is_factual(event: Event) -> bool:
     """Does the event count in tables (asserted, past, not a background reference)?"""
     return event.modality == "asserted" and not event.background and event.tense != "present"
+
+
+def is_reported(event: Event) -> bool:
+    """Does the sentence report the event as news (factual and anchored)? A bare event noun
+    (الاحتجاجات، الهجوم) with no figure, participant or second event word is only mentioned."""
+    return is_factual(event) and event.anchored
+
+
+def _anchor(events: list[Event], governed: list[bool]) -> list[Event]:
+    """Mark the events of one sentence that the sentence anchors (see `Event.anchored`). An event
+    noun governed by a preposition (في الهجوم، بتفجير) is anchored only by a figure or its own
+    words, not by the participants or event words around it."""
+    words: dict[str, set[str]] = {}
+    for e in events:
+        if is_factual(e):
+            words.setdefault(e.type, set()).add(e.surface)
+    out = []
+    for e, oblique in zip(events, governed, strict=True):
+        context = (
+            e.actor is not None or e.target is not None or len(words.get(e.type, ())) > 1
+        )
+        anchored = (
+            e.anchored
+            or e.tense in {"past", "ongoing"}
+            or bool(e.counts)
+            or (context and not oblique)
+        )
+        out.append(replace(e, anchored=anchored))
+    return out
 
 
 @stage(name="events", requires=("tokens",), assigns=("events",))
@@ -116,6 +147,7 @@ def _sentence_events(
     numbers_here = [n for n in numbers if lo <= n.first < hi]
     counts = assign_counts(doc, lexicon, numbers_here, matches)
     out = []
+    oblique: list[bool] = []
     for k, match in enumerate(matches):
         clause = _clause(tokens, lo, hi, match.index)
         if not _supported(match, clause, cues, numbers=numbers_here, lo=lo):
@@ -152,8 +184,12 @@ def _sentence_events(
         )
         if background and not history and event.counts:  # عدد الذين أوقفتهم … 8000: the news
             event = replace(event, background=False)
+        governed = any(0 < match.index - j <= 2 for j in cues.get("happening", ()))
+        if match.consumed or governed:  # لقوا حتفهم، تصاعدت الاحتجاجات: anchored by its words
+            event = replace(event, anchored=True)
         out.append(event)
-    return out
+        oblique.append(match.entry.tense == "none" and _after_preposition(tokens, match, lo))
+    return _anchor(out, oblique)
 
 
 # --------------------------------------------------------------------------- triggers
@@ -209,10 +245,10 @@ def _choose_entry(
             entry = replace(entry, tense="none", strength="support")
         future = entry.tense == "present" and prefix.endswith("س")
         if not entry.companions:
-            return Match(i, i + 1, entry, future)
+            return Match(i, i + 1, entry, future, prefix=prefix)
         for j in range(i + 1, min(hi, i + 1 + entry.window)):
             if tokens[j].kind == "word" and not entry.companions.isdisjoint(tokens[j].stems()):
-                return Match(i, i + 1, entry, future, consumed=(j,))
+                return Match(i, i + 1, entry, future, consumed=(j,), prefix=prefix)
     return None
 
 
@@ -251,6 +287,13 @@ def _clause(tokens: tuple[Token, ...], lo: int, hi: int, index: int) -> Clause:
     while b < hi and not _is_boundary(tokens[b]):
         b += 1
     return Clause(a, b)
+
+
+def _after_preposition(tokens: tuple[Token, ...], match: Match, lo: int) -> bool:
+    """Is the trigger governed by a preposition (في الهجوم، عن التفجير، بتفجير، للهجوم)?"""
+    if match.index > lo and tokens[match.index - 1].norm in _PREPOSITIONS:
+        return True
+    return match.prefix.lstrip("وف").startswith(("ب", "ل"))
 
 
 def _is_boundary(token: Token) -> bool:

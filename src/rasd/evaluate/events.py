@@ -1,8 +1,9 @@
 """Evaluation of the events stage on the Arabic event GSR (PLOVER ASSAULT / PROTEST sentences).
 
 Each sentence is analysed as its own document. A sentence is *detected* as reporting an event of a
-type when the events stage finds a factual event of that type in it (`rasd.events.is_factual`:
-asserted, not background, not present tense). Two measures per type: the primary one (positives
+type when the events stage finds a reported event of that type in it (`rasd.events.is_reported`:
+asserted, not background, not present tense, and anchored by a past verb, a figure, a participant
+or a second event word). Two measures per type: the primary one (positives
 ``yes`` against negatives ``easy no``) and the full one (negatives ``easy no`` + ``difficult no``);
 ``ambiguous`` sentences are left out. On the span files: how often the gold verb lies inside a
 trigger of the type, and how often a gold actor overlaps the event's actor or target.
@@ -18,7 +19,7 @@ from typing import Any
 from rasd.document import Document, Event
 from rasd.errors import InputError
 from rasd.evaluate import PRF, Report
-from rasd.events import is_factual
+from rasd.events import is_reported
 from rasd.pipeline import Pipeline
 
 TYPES = {"ASSAULT": "assault", "PROTEST": "protest"}
@@ -37,8 +38,8 @@ def _rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def detects(doc: Document, event_type: str) -> bool:
-    """Does the document report a factual event of ``event_type``?"""
-    return any(e.type == event_type and is_factual(e) for e in doc.events)
+    """Does the document report an event of ``event_type`` (`rasd.events.is_reported`)?"""
+    return any(e.type == event_type and is_reported(e) for e in doc.events)
 
 
 def _detection(pipeline: Pipeline, path: Path, event_type: str, errors: list[str]) -> dict:
