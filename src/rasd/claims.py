@@ -26,7 +26,7 @@ from rasd.document import Claim, Count, Document, Event, Span, Token
 from rasd.errors import ModelDataError
 from rasd.events_lexicon import Lexicon, expand
 from rasd.pipeline import stage
-from rasd.text import normalise_text
+from rasd.text import clitic_candidates, normalise_text
 
 _COMPLEMENTISERS = frozenset({"ان", "بان", "فان", "لان", "انه", "انها", "انهم", "بانه", "بانها"})
 _STOP = frozenset("،,؛;:.!؟?")
@@ -53,6 +53,21 @@ class _View:
     kinds: list[tuple[str, str] | None]
     lo: int
     hi: int
+    phrases: tuple[tuple[int, int, str, str], ...] = ()
+    """multiword entries found in the sentence: (first token, end token, kind, value)"""
+
+
+def _phrase_hits(
+    table: Attribution, forms: list[tuple[str, ...]], lo: int
+) -> tuple[tuple[int, int, str, str], ...]:
+    hits = []
+    for k, here in enumerate(forms):
+        for candidate in here:
+            for words, kind, value in table.phrase_index.get(candidate, ()):
+                n = len(words)
+                if k + n <= len(forms) and all(words[m] in forms[k + m] for m in range(1, n)):
+                    hits.append((lo + k, lo + k + n, kind, value))
+    return tuple(hits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +76,8 @@ class Attribution:
 
     single: dict[str, tuple[str, str]]
     phrases: tuple[tuple[tuple[str, ...], str, str], ...]
+    phrase_index: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]]
+    """first word -> the multiword entries starting with it"""
 
     @classmethod
     def builtin(cls) -> Attribution:
@@ -84,7 +101,10 @@ def _builtin() -> Attribution:
                 continue
             for inflected in expand(words[0], pos):
                 single.setdefault(inflected, (kind, value))
-    return Attribution(single, tuple(phrases))
+    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for entry in phrases:
+        index.setdefault(entry[0][0], []).append(entry)
+    return Attribution(single, tuple(phrases), {k: tuple(v) for k, v in index.items()})
 
 
 def claim_id(doc_id: str, start: int) -> str:
@@ -102,10 +122,8 @@ def extract_claims(doc: Document) -> Document:
 # --------------------------------------------------------------------------- finding claims
 
 
-def _kind(token: Token, table: Attribution) -> tuple[str, str] | None:
-    if token.kind != "word":
-        return None
-    for stem in token.stems():
+def _kind(token: Token, table: Attribution, forms: tuple[str, ...]) -> tuple[str, str] | None:
+    for stem in forms:
         hit = table.single.get(stem)
         if hit is not None:
             if hit[0] == "verb" and token.norm.endswith(stem) and "ال" in token.norm[: -len(stem)]:
@@ -140,8 +158,9 @@ def _sentence_claims(
 ) -> list[Claim]:
     tokens = doc.tokens
     lo, hi = bounds
-    kinds = [_kind(tokens[i], table) for i in range(lo, hi)]
-    view = _View(doc, table, kinds, lo, hi)
+    forms = [clitic_candidates(t.norm) if t.kind == "word" else () for t in tokens[lo:hi]]
+    kinds = [_kind(tokens[lo + k], table, f) if f else None for k, f in enumerate(forms)]
+    view = _View(doc, table, kinds, lo, hi, _phrase_hits(table, forms, lo))
     via = _via(view)
     verbs = [
         lo + k
@@ -166,11 +185,9 @@ def _sentence_claims(
             elif key not in known:
                 known[key] = via_here
         claim = _make_claim(
-            doc,
-            table,
+            view,
             i,
             end=end,
-            bounds=(lo, hi),
             speaker=speaker,
             via=via_here,
             verb_kind=kinds[i - lo],
@@ -325,18 +342,15 @@ def _is_trigger(token: Token) -> bool:
 
 def _via(view: _View) -> Span | None:
     """The agency or medium a sentence's claims come through (رويترز، تلغرام، فرانس برس)."""
-    doc, table, kinds, lo, hi = view.doc, view.table, view.kinds, view.lo, view.hi
+    doc, kinds, lo = view.doc, view.kinds, view.lo
     tokens = doc.tokens
     for k, hit in enumerate(kinds):
         if hit is not None and hit[0] == "channel":
             j = lo + k
             return doc.span(tokens[j].start, tokens[j].end, hit[1])
-    for words, kind, value in table.phrases:
-        if kind != "channel":
-            continue
-        for j in range(lo, hi - len(words) + 1):
-            if all(words[m] in tokens[j + m].stems() for m in range(len(words))):
-                return doc.span(tokens[j].start, tokens[j + len(words) - 1].end, value)
+    for a, b, kind, value in view.phrases:
+        if kind == "channel":
+            return doc.span(tokens[a].start, tokens[b - 1].end, value)
     return None
 
 
@@ -363,18 +377,15 @@ def _content_end(tokens: tuple[Token, ...], start: int, end: int, hi: int) -> in
     return stop
 
 
-def _stance(doc: Document, table: Attribution, verb: tuple[str, str], a: int, b: int) -> str:
+def _stance(view: _View, verb: tuple[str, str], a: int, b: int) -> str:
+    """The verb's stance, else one a phrase of the content sets (خطأ تقني، التقديرات)."""
     if verb[1] != "assert":
         return verb[1]
-    tokens = doc.tokens
-    for words, kind, value in table.phrases:
-        if kind == "stance" and any(
-            all(words[m] in tokens[j + m].stems() for m in range(len(words)))
-            for j in range(a, b - len(words) + 1)
-        ):
+    for start, end, kind, value in view.phrases:
+        if kind == "stance" and a <= start and end <= b:
             return value
-    for j in range(a, b):
-        hit = table.single.get(tokens[j].norm) or _kind(tokens[j], table)
+    for j in range(max(a, view.lo), min(b, view.hi)):
+        hit = view.kinds[j - view.lo]
         if hit is not None and hit[0] == "stance":
             return hit[1]
     return "assert"
@@ -388,18 +399,16 @@ def _date(doc: Document, a: int, b: int) -> str | None:
 
 
 def _make_claim(
-    doc: Document,
-    table: Attribution,
+    view: _View,
     i: int,
     *,
     end: int,
-    bounds: tuple[int, int],
     speaker: Span | None,
     via: Span | None,
     verb_kind: tuple[str, str] | None,
 ) -> Claim | None:
+    doc, lo, hi = view.doc, view.lo, view.hi
     tokens = doc.tokens
-    lo, hi = bounds
     after = i + 1
     if speaker is not None and speaker.start > tokens[i].start:
         after = i + bisect_left([t.start for t in tokens[i:hi]], speaker.end)
@@ -417,7 +426,7 @@ def _make_claim(
         end=content.end,
         surface=doc.text[start : content.end],
         id=claim_id(doc.id, verb.start),
-        stance=_stance(doc, table, verb_kind, i, c_hi),
+        stance=_stance(view, verb_kind, i, c_hi),
         speaker=speaker,
         via=via,
         verb=verb,
@@ -428,7 +437,7 @@ def _make_claim(
 
 def _prep_claims(view: _View, via: Span | None) -> list[Claim]:
     """بحسب / وفقاً لـ / نقلاً عن X with no reporting verb: X vouches for the rest of the sentence."""
-    doc, table, kinds, lo, hi = view.doc, view.table, view.kinds, view.lo, view.hi
+    doc, kinds, lo, hi = view.doc, view.kinds, view.lo, view.hi
     tokens = doc.tokens
     for k, hit in enumerate(kinds):
         if hit is None or hit[0] != "prep":
@@ -456,7 +465,7 @@ def _prep_claims(view: _View, via: Span | None) -> list[Claim]:
                 end=b,
                 surface=doc.text[a:b],
                 id=claim_id(doc.id, verb.start),
-                stance=_stance(doc, table, ("verb", "assert"), c_lo, c_hi),
+                stance=_stance(view, ("verb", "assert"), c_lo, c_hi),
                 speaker=speaker,
                 via=via if via is not None and not _same(via, speaker) else None,
                 verb=verb,

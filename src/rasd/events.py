@@ -27,7 +27,6 @@ from rasd.document import Document, Event, Token
 from rasd.events_args import Clause, assign_counts, attach_arguments, find_numbers
 from rasd.events_lexicon import Lexicon, Trigger, match_forms
 from rasd.pipeline import stage
-from rasd.text import fold_ta_marbuta
 
 _CLAUSE_PUNCT = frozenset("،,؛;:()!؟?.")
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "حيث", "لكن", "ولكن", "اذ", "الا", "بعدما", "عندما"})
@@ -88,9 +87,7 @@ def _anchor(events: list[Event], governed: list[bool]) -> list[Event]:
             words.setdefault(e.type, set()).add(e.surface)
     out = []
     for e, oblique in zip(events, governed, strict=True):
-        context = (
-            e.actor is not None or e.target is not None or len(words.get(e.type, ())) > 1
-        )
+        context = e.actor is not None or e.target is not None or len(words.get(e.type, ())) > 1
         anchored = (
             e.anchored
             or e.tense in {"past", "ongoing"}
@@ -137,10 +134,11 @@ def _sentence_events(
 ) -> list[Event]:
     tokens = doc.tokens
     lo, hi = bounds
-    matches = _find_triggers(tokens, lexicon, lo, hi)[: options.max_events_per_sentence]
+    forms = _forms(tokens, lo, hi)
+    matches = _find_triggers(tokens, forms, lexicon, lo)[: options.max_events_per_sentence]
     if not matches:
         return []
-    cues = _cue_positions(tokens, lexicon, lo, hi)
+    cues = _cue_positions(tokens, forms, lexicon, lo)
     question = any(tokens[i].surface in _QUESTION_MARKS for i in range(lo, hi)) or (
         tokens[lo].norm in {"هل", "فهل", "وهل"}
     )
@@ -195,30 +193,37 @@ def _sentence_events(
 # --------------------------------------------------------------------------- triggers
 
 
-def _lookup(token: Token, lexicon: Lexicon) -> tuple[str, tuple[Trigger, ...]] | None:
-    if token.kind != "word":
-        return None
-    for candidate in match_forms(token.norm):
-        entries = lexicon.triggers.get(candidate) or lexicon.triggers.get(
-            fold_ta_marbuta(candidate)
-        )
+def _forms(tokens: tuple[Token, ...], lo: int, hi: int) -> list[tuple[str, ...]]:
+    """The matching forms (clitic candidates) of each token of a sentence, computed once."""
+    return [match_forms(t.norm) if t.kind == "word" else () for t in tokens[lo:hi]]
+
+
+def _lookup(forms: tuple[str, ...], lexicon: Lexicon) -> tuple[str, tuple[Trigger, ...]] | None:
+    triggers = lexicon.triggers  # holds every form with ة and with ه (fold_ta_marbuta)
+    for candidate in forms:
+        entries = triggers.get(candidate)
         if entries:
             return candidate, entries
     return None
 
 
-def _find_triggers(tokens: tuple[Token, ...], lexicon: Lexicon, lo: int, hi: int) -> list[Match]:
+def _find_triggers(
+    tokens: tuple[Token, ...], forms: list[tuple[str, ...]], lexicon: Lexicon, lo: int
+) -> list[Match]:
     matches: list[Match] = []
     consumed: set[int] = set()
+    hi = lo + len(forms)
     for i in range(lo, hi):
-        if i in consumed:
+        if i in consumed or not forms[i - lo]:
             continue
-        found = _lookup(tokens[i], lexicon)
+        found = _lookup(forms[i - lo], lexicon)
         if found is None:
             continue
         stem, entries = found
         after_preposition = i > lo and tokens[i - 1].norm in _PREPOSITIONS
-        match = _choose_entry(tokens, i, hi, stem, entries, nominal=after_preposition)
+        match = _choose_entry(
+            tokens, forms, lo, i, stem=stem, entries=entries, nominal=after_preposition
+        )
         if match is not None:
             consumed.update(match.consumed)
             matches.append(match)
@@ -227,14 +232,16 @@ def _find_triggers(tokens: tuple[Token, ...], lexicon: Lexicon, lo: int, hi: int
 
 def _choose_entry(
     tokens: tuple[Token, ...],
+    forms: list[tuple[str, ...]],
+    lo: int,
     i: int,
-    hi: int,
+    *,
     stem: str,
     entries: tuple[Trigger, ...],
-    *,
     nominal: bool,
 ) -> Match | None:
     token = tokens[i]
+    hi = lo + len(forms)
     prefix = token.norm[: len(token.norm) - len(stem)] if token.norm.endswith(stem) else ""
     nominal = nominal or prefix.endswith(("ال", "ب", "ل"))
     for candidate in sorted(entries, key=lambda e: not e.companions):
@@ -247,7 +254,7 @@ def _choose_entry(
         if not entry.companions:
             return Match(i, i + 1, entry, future, prefix=prefix)
         for j in range(i + 1, min(hi, i + 1 + entry.window)):
-            if tokens[j].kind == "word" and not entry.companions.isdisjoint(tokens[j].stems()):
+            if not entry.companions.isdisjoint(forms[j - lo]):
                 return Match(i, i + 1, entry, future, consumed=(j,), prefix=prefix)
     return None
 
@@ -256,26 +263,27 @@ def _choose_entry(
 
 
 def _cue_positions(
-    tokens: tuple[Token, ...], lexicon: Lexicon, lo: int, hi: int
+    tokens: tuple[Token, ...], forms: list[tuple[str, ...]], lexicon: Lexicon, lo: int
 ) -> dict[str, list[int]]:
     """cue name -> token indices where it occurs in the sentence."""
     positions: dict[str, list[int]] = {}
+    hi = lo + len(forms)
+    cues, phrases = lexicon.cues, lexicon.phrase_index
     for i in range(lo, hi):
-        token = tokens[i]
-        if token.kind != "word":
-            continue
-        for candidate in match_forms(token.norm):
-            hits = lexicon.cues.get(candidate)
+        here = forms[i - lo]
+        for candidate in here:
+            hits = cues.get(candidate)
             if hits:
                 for cue, _scope in hits:
                     if cue == "year" and i + 1 < hi and _YEAR.fullmatch(tokens[i + 1].norm):
                         cue = "history"  # عام 2013، صيف 2012: a past year  # noqa: PLW2901
                     positions.setdefault(cue, []).append(i)
                 break
-    for words, cue, _scope in lexicon.phrase_cues:
-        for i in range(lo, hi - len(words) + 1):
-            if all(words[k] in tokens[i + k].stems() for k in range(len(words))):
-                positions.setdefault(cue, []).append(i)
+        for candidate in here:
+            for words, cue in phrases.get(candidate, ()):
+                n = len(words)
+                if i + n <= hi and all(words[k] in forms[i + k - lo] for k in range(1, n)):
+                    positions.setdefault(cue, []).append(i)
     return positions
 
 

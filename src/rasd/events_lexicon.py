@@ -63,6 +63,8 @@ class Lexicon:
     cues: dict[str, tuple[tuple[str, str], ...]]
     """single-word cue form -> ((cue, scope), …)"""
     phrase_cues: tuple[tuple[tuple[str, ...], str, str], ...]
+    phrase_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    """first word of a multiword cue -> ((words, cue), …)"""
     groups: tuple[Group, ...]
     group_words: frozenset[str]
     plover: dict[str, Any]
@@ -166,10 +168,14 @@ def _builtin() -> Lexicon:
     cues, phrases = _load_cues()
     groups = _load_groups()
     plover_text = resources.files("rasd.events_data").joinpath("plover.json").read_text("utf-8")
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, cue, _scope in phrases:
+        index.setdefault(words[0], []).append((words, cue))
     return Lexicon(
         triggers=_load_triggers(),
         cues=cues,
         phrase_cues=phrases,
+        phrase_index={k: tuple(v) for k, v in index.items()},
         groups=groups,
         group_words=frozenset(w for g in groups for alt in g.words for w in alt),
         plover=json.loads(plover_text),
