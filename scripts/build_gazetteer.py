@@ -139,19 +139,20 @@ def split_names(raw: str) -> list[str]:
     return names
 
 
-def variants(names: Iterable[str], given_names: frozenset[str]) -> list[str]:
-    """Each name, and without its article (العراق → عراق) unless that is a given name (رياض)."""
+def variants(
+    names: Iterable[str], given_names: frozenset[str], blocked: Callable[[str], bool]
+) -> list[str]:
+    """Each name that is not a common word, and without its article (العراق → عراق) unless that
+    is a given name (رياض) or a common word (خبر)."""
     out: dict[str, None] = {}
     for marked in names:
         name = marked.lstrip("+")
+        if blocked(name):
+            continue
         out[name] = None
         bare = name[2:]
-        if (
-            marked.startswith("+")
-            and " " not in name
-            and len(bare) >= 3
-            and bare not in given_names
-        ):
+        single = " " not in name and len(bare) >= 3
+        if marked.startswith("+") and single and bare not in given_names and not blocked(bare):
             out[bare] = None
     return list(out)
 
@@ -274,9 +275,8 @@ def city_rows(
     rows = []
     for c in cities:
         population = c.get("population") or 0
-        capital = (
-            c.get("type") == "capital" or (c["country_code"], fold_english(c["name"])) in capitals
-        )
+        english = fold_english(c["name"])
+        capital = c.get("type") == "capital" or (c["country_code"], english) in capitals
         names = [n for n in split_names(c.get("name_ar") or "") if plausible(n, c["name"])]
         names = [
             n
@@ -387,9 +387,8 @@ def finish(
 ) -> None:
     for row in rows:
         is_country = row["kind"] == "country"
-        row["names"] = variants(
-            row["raw_names"], given_names, partial(common.blocks, exempt=is_country)
-        )
+        blocked = partial(common.blocks, exempt=is_country)
+        row["names"] = variants(row["raw_names"], given_names, blocked)
         nisba: list[str] = []
         if is_country:
             bases = [b for n in row["raw_names"] for b in nisba_bases(n.lstrip("+"))]
