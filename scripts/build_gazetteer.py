@@ -276,7 +276,7 @@ def city_rows(
     for c in cities:
         population = c.get("population") or 0
         english = fold_english(c["name"])
-        capital = c.get("type") == "capital" or (c["country_code"], english) in capitals
+        capital = (c["country_code"], english) in capitals  # dr5hn "capital" type is unreliable
         names = [n for n in split_names(c.get("name_ar") or "") if plausible(n, c["name"])]
         names = [
             n
@@ -327,7 +327,7 @@ def extra_rows(path: Path) -> list[dict]:
                 "lat": float(lat),
                 "lon": float(lon),
                 "population": 0,
-                "prominence": 2,
+                "prominence": 2.5,
                 "english": english,
                 "arabic": names.split("|")[0],
                 "raw_names": [m for n in names.split("|") for m in split_names(n)],
