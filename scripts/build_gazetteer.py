@@ -128,10 +128,13 @@ def norm_name(name: str) -> str:
     return " ".join(NON_LETTER.sub(" ", normalise_text(name)).split())
 
 
-def split_names(raw: str) -> list[str]:
-    """``كوت ديفوار (ساحل العاج)`` → both names, normalised. A name that begins with the article
-    ال (plain alef, not the أل of ألماتي) is marked with a leading ``+``."""
+def split_names(raw: str, *, parenthesised: bool = True) -> list[str]:
+    """``كوت ديفوار (ساحل العاج)`` → both names, normalised (or only the first when
+    ``parenthesised`` is false: a town's "(ريفية)" is a qualifier, not a name). A name that begins
+    with the article ال (plain alef, not the أل of ألماتي) is marked with a leading ``+``."""
     names = []
+    if not parenthesised:
+        raw = re.sub(r"\([^)]*\)?", " ", raw or "")
     for part in re.split(r"[()/،,]", raw or ""):
         name = norm_name(part)
         if name:
@@ -244,7 +247,11 @@ def country_rows(countries: list[dict]) -> list[dict]:
 def state_rows(states: list[dict]) -> list[dict]:
     rows = []
     for s in states:
-        names = [n for n in split_names(s.get("name_ar") or "") if plausible(n, s["name"])]
+        names = [
+            n
+            for n in split_names(s.get("name_ar") or "", parenthesised=False)
+            if plausible(n, s["name"])
+        ]
         if not names:
             continue
         rows.append(
@@ -277,7 +284,11 @@ def city_rows(
         population = c.get("population") or 0
         english = fold_english(c["name"])
         capital = (c["country_code"], english) in capitals  # dr5hn "capital" type is unreliable
-        names = [n for n in split_names(c.get("name_ar") or "") if plausible(n, c["name"])]
+        names = [
+            n
+            for n in split_names(c.get("name_ar") or "", parenthesised=False)
+            if plausible(n, c["name"])
+        ]
         names = [
             n
             for n in names

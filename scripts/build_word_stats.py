@@ -57,7 +57,9 @@ def count_words(shared: Path, every: int) -> tuple[collections.Counter, collecti
     for article in iter_articles(shared, every):
         words = WORD.findall(normalise_text(article.get("content") or ""))
         total.update(words)
-        cued.update(b for a, b in itertools.pairwise(words) if a in CUE_FORMS)
+        cued.update(
+            b for a, b in itertools.pairwise(words) if a in CUE_FORMS and b not in CUE_FORMS
+        )
     return total, cued
 
 
