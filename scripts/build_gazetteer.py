@@ -47,6 +47,9 @@ from rasd.text import normalise_text  # noqa: E402
 
 DATA = ROOT / "src" / "rasd" / "entities_data"
 MIN_CITY_POPULATION = 100_000
+ARAB_WORLD = frozenset(
+    "AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split()  # noqa: SIM905
+)
 TOP_FREQUENT = 4000
 MIN_CUE_RATIO = 0.05
 DETACHED_ARTICLE = re.compile("(?:^| )ا[دشزتسرنلذثظطضص](?: |$)")
@@ -244,16 +247,21 @@ def country_rows(countries: list[dict]) -> list[dict]:
     return rows
 
 
-def state_rows(states: list[dict]) -> list[dict]:
+def state_rows(
+    states: list[dict], stats: dict[str, tuple[int, int, int]], anetac: set[tuple[str, str]]
+) -> list[dict]:
+    """Regions keep their Arabic name when it is likely real: in an Arab country, a region of
+    500,000 people or more, attested as a place in SaudiNewsNet, or agreeing with ANETAC (dr5hn
+    translated some names word for word: Bar → حاجز، Independencia → استقلال)."""
     rows = []
     for s in states:
+        english = fold_english(s["name"])
+        trusted = s["country_code"] in ARAB_WORLD or (s.get("population") or 0) >= 500_000
         names = [
             n
             for n in split_names(s.get("name_ar") or "", parenthesised=False)
-            if plausible(n, s["name"])
-        ]
-        if not names:
-            continue
+            if plausible(n, s["name"]) and (trusted or attested(n, english, stats, anetac))
+        ]  # a region without a trusted name stays, nameless, as the parent of its cities
         rows.append(
             {
                 "kind": "admin",
@@ -265,7 +273,7 @@ def state_rows(states: list[dict]) -> list[dict]:
                 "population": s.get("population") or 0,
                 "prominence": 1.5,
                 "english": s["name"],
-                "arabic": s["name_ar"].strip(),
+                "arabic": (s.get("name_ar") or "").strip(),
                 "raw_names": names,
                 "key": (1, s["id"]),
             }
@@ -289,14 +297,8 @@ def city_rows(
             for n in split_names(c.get("name_ar") or "", parenthesised=False)
             if plausible(n, c["name"])
         ]
-        names = [
-            n
-            for n in names
-            if population >= MIN_CITY_POPULATION
-            or capital
-            or stats.get(n.lstrip("+"), (0, 0, 0))[2] >= 2
-            or (english, n.lstrip("+")) in anetac
-        ]
+        trusted = population >= MIN_CITY_POPULATION or capital
+        names = [n for n in names if trusted or attested(n, english, stats, anetac)]
         if not names:
             continue
         prominence = city_prominence(population, capital=capital)
@@ -316,6 +318,15 @@ def city_rows(
             }
         )
     return rows
+
+
+def attested(
+    name: str, english: str, stats: dict[str, tuple[int, int, int]], anetac: set[tuple[str, str]]
+) -> bool:
+    """Used as a place in SaudiNewsNet (after a place cue twice) or paired with the same English
+    name in ANETAC."""
+    bare = name.lstrip("+")
+    return stats.get(bare, (0, 0, 0))[2] >= 2 or (english, bare) in anetac
 
 
 def city_prominence(population: int, *, capital: bool) -> float:
@@ -414,7 +425,7 @@ def render(rows: list[dict]) -> str:
     out.write(HEADER)
     out.write("\t".join(COLUMNS) + "\n")
     for row in sorted(rows, key=lambda r: r["id"]):
-        if not row["names"] and not row["nisba"]:
+        if not row["names"] and not row["nisba"] and row["kind"] != "admin":
             continue
         values = {
             **row,
@@ -437,10 +448,9 @@ def build(shared: Path, data: Path) -> tuple[str, list[str]]:
     curated = {norm_name(r[0]) for r in read_tsv(data / "common_words_extra.tsv")}
     common = CommonWords(stats, curated)
     capitals = {(c["iso2"], fold_english(c.get("capital") or "")) for c in countries}
-    rows = country_rows(countries) + state_rows(read_jsonl(src / "states.jsonl"))
-    rows += city_rows(
-        read_jsonl(src / "cities.jsonl"), capitals, stats, read_anetac_locations(shared)
-    )
+    anetac = read_anetac_locations(shared)
+    rows = country_rows(countries) + state_rows(read_jsonl(src / "states.jsonl"), stats, anetac)
+    rows += city_rows(read_jsonl(src / "cities.jsonl"), capitals, stats, anetac)
     rows += extra_rows(data / "places_extra.tsv")
     assign_ids(rows)
     link_parents(rows)

@@ -28,6 +28,8 @@ from rasd.places import Gazetteer, Place, PlaceContext, dateline_country, resolv
 
 log = logging.getLogger(__name__)
 
+NOT_NAME_PREFIXES = ("وال", "بال", "فال", "كال", "لل")
+COMMON_NAME_WEIGHT = 50
 QUOTES = frozenset("\"«»“”'")
 PROCLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 
@@ -179,7 +181,7 @@ def _lexicon_mentions(tokens: Sequence[Token], norms: list[str], res: Resources)
         if tokens[i].kind != "word":
             i += 1
             continue
-        found = _trigger_mention(norms, i, res) or _best_lexicon_match(norms, i, res)
+        found = _best_lexicon_match(norms, i, res) or _trigger_mention(norms, i, res)
         if found is None:
             i += 1
             continue
@@ -207,12 +209,12 @@ def _best_lexicon_match(norms: list[str], i: int, res: Resources) -> Mention | N
             link=known.link,
         )  # fmt: skip
         options.append(_extend_with_country(org, norms, res))
-    hit_place = gaz.names.longest(norms, i)
-    if hit_place:
-        options.append(Mention(i, i + hit_place[0], "GPE", "gazetteer", places=hit_place[1]))
     hit_nisba = gaz.nisba.longest(norms, i)
     if hit_nisba:
         options.append(Mention(i, i + hit_nisba[0], "NORP", "gazetteer", places=(hit_nisba[1],)))
+    hit_place = gaz.names.longest(norms, i)
+    if hit_place:
+        options.append(Mention(i, i + hit_place[0], "GPE", "gazetteer", places=hit_place[1]))
     if not options:
         return None
     best = max(options, key=lambda m: m.last)  # longest; ties keep the earlier (curated) kind
@@ -331,11 +333,13 @@ def _strip_conj(norm: str) -> str:
 
 
 def _name_like(norm: str, res: Resources, *, first: bool) -> bool:
-    if res.names.is_person_token(norm):
-        return norm not in res.common or len(norm) > 2
-    if norm in res.common or len(norm) < 3:
+    """Can ``norm`` be part of a person's name? Frequent words only when they are very common
+    names (محمد، علي), never a preposition + article (بالجيش، والإنتاج)."""
+    if norm.startswith(NOT_NAME_PREFIXES) or len(norm) < 3:
         return False
-    return not (first and norm.startswith("ال"))
+    if norm in res.common:
+        return res.names.person_weight(norm) >= COMMON_NAME_WEIGHT
+    return res.names.is_person_token(norm) or not (first and norm.startswith("ال"))
 
 
 def _name_end(
@@ -359,6 +363,10 @@ def _name_end(
             break
         k += 1
         end = k
+    after = norms[end] if end < len(norms) else "."
+    if end - j > 1 and res.names.person_weight(norms[end - 1]) == 0 and after.isalpha():
+        if after not in res.common:
+            end -= 1  # an unknown last word before more text is often a verb (… صبحي زار مصر)
     return end
 
 

@@ -71,6 +71,11 @@ class NameLexicon:
         entry = self.tokens.get(norm)
         return entry is not None and "P" in entry[1] and entry[2] >= 2
 
+    def person_weight(self, norm: str) -> int:
+        """How often the lexicons list ``norm`` as a person's name (0: never)."""
+        entry = self.tokens.get(norm)
+        return entry[2] if entry is not None and "P" in entry[1] else 0
+
     def english_token(self, norm: str) -> str:
         entry = self.tokens.get(norm)
         return entry[0] if entry else transliterate(norm)

@@ -20,6 +20,11 @@ from rasd.lexicon import PhraseIndex, phrase_key, read_table
 from rasd.text import normalise
 
 GAZETTEER_FILE = "gazetteer.tsv.gz"
+# Arab League members: Arabic news is about them more often than about namesakes elsewhere
+# (غزة is Gaza, Palestine before Gaza province, Mozambique).
+ARAB_WORLD = frozenset(
+    ("AE", "BH", "DJ", "DZ", "EG", "IQ", "JO", "KM", "KW", "LB", "LY", "MA", "MR", "OM", "PS"),
+) | frozenset(("QA", "SA", "SD", "SO", "SY", "TN", "YE"))
 # The dateline: a place (and an agency) before ":" or " - " at the very start of an article.
 _DATELINE = re.compile(r"^\s*([^\n:\-–—(]{2,40}?)\s*(?:\(|:|\s[-–—]\s)")
 
@@ -110,6 +115,8 @@ def score_place(place: Place, context: PlaceContext) -> float:
     """Higher is likelier: prominence, then the article's countries, then population."""
     score = place.prominence + math.log10(place.population + 1) / 10
     if place.kind != "country":
+        if place.country in ARAB_WORLD:
+            score += 0.5
         if place.country == context.dateline:
             score += 3
         elif place.country in context.countries:
