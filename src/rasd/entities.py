@@ -364,9 +364,9 @@ def _name_end(
         k += 1
         end = k
     after = norms[end] if end < len(norms) else "."
-    if end - j > 1 and res.names.person_weight(norms[end - 1]) == 0 and after.isalpha():
-        if after not in res.common:
-            end -= 1  # an unknown last word before more text is often a verb (… صبحي زار مصر)
+    unknown_last = end - j > 1 and res.names.person_weight(norms[end - 1]) == 0
+    if unknown_last and after.isalpha() and after not in res.common:
+        end -= 1  # an unknown last word before more text is often a verb (… صبحي زار مصر)
     return end
 
 
