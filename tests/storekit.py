@@ -21,11 +21,25 @@ def span(text: str, needle: str, label: str | None = None, nth: int = 0) -> Span
     return Span(a, b, text[a:b], label)
 
 
-def count(text: str, needle: str, role: str, value: float, *, qualifier: str = "exact",
-          group: str | None = None, group_label: str | None = None, nth: int = 0) -> Count:
+def count(
+    text: str,
+    needle: str,
+    role: str,
+    value: float,
+    *,
+    qualifier: str = "exact",
+    group: str | None = None,
+    group_label: str | None = None,
+    nth: int = 0,
+) -> Count:
     a, b = find(text, needle, nth)
     grp = span(text, group, group_label) if group else None
     return Count(a, b, text[a:b], role, value, qualifier, group=grp)
+
+
+def claim(text: str, needle: str, cid: str, **fields: object) -> Claim:
+    a, b = find(text, needle)
+    return Claim(a, b, text[a:b], cid, **fields)  # type: ignore[arg-type]
 
 
 def sentence_of(doc: Document, start: int) -> int:
@@ -36,47 +50,119 @@ def sentence_of(doc: Document, start: int) -> int:
 
 
 def kazakhstan_doc(text: str) -> Document:
-    """The example article with the events, claims and entities an analyst marks (expected-facts)."""
+    """The example article with the events, claims and entities of expected-facts.md."""
     doc = segment(Document(text=text, published=date(2022, 1, 10), source="example"))
     kz_a, kz_b = find(text, "كازاخستان")
     alm_a, alm_b = find(text, "ألماتي")
     entities = (
-        Entity(kz_a, kz_b, text[kz_a:kz_b], "GPE", "Kazakhstan", "rasd:country:kz", "country",
-               "KZ", 48.0, 68.0),
-        Entity(alm_a, alm_b, text[alm_a:alm_b], "GPE", "Almaty", "rasd:city:kz:almaty", "city",
-               "KZ", 43.26, 76.93),
+        Entity(
+            kz_a,
+            kz_b,
+            text[kz_a:kz_b],
+            "GPE",
+            "Kazakhstan",
+            "rasd:country:kz",
+            "country",
+            "KZ",
+            48.0,
+            68.0,
+        ),
+        Entity(
+            alm_a,
+            alm_b,
+            text[alm_a:alm_b],
+            "GPE",
+            "Almaty",
+            "rasd:city:kz:almaty",
+            "city",
+            "KZ",
+            43.26,
+            76.93,
+        ),
     )
+    authorities = "السلطات كانت أعلنت مقتل 26 متظاهراً و16 عنصراً من القوى الأمنية وجرح 200 شخص"
     claims = (
-        Claim(*find(text, "وأضاف أن 16 من أفراد قوات الأمن قُتلوا"),
-              text[slice(*find(text, "وأضاف أن 16 من أفراد قوات الأمن قُتلوا"))], "c1",
-              speaker=span(text, "توكاييف", "Tokayev", nth=2), via=span(text, "رويترز", "Reuters")),
-        Claim(*find(text, "أن أكثر من 164 شخصاً قُتلوا"),
-              text[slice(*find(text, "أن أكثر من 164 شخصاً قُتلوا"))], "c2", stance="retract",
-              speaker=span(text, "وزارة الإعلام الكازاخية", "Ministry of Information"),
-              via=span(text, "تلغرام", "Telegram")),
-        Claim(*find(text, "السلطات كانت أعلنت مقتل 26 متظاهراً و16 عنصراً من القوى الأمنية وجرح 200 شخص"),
-              text[slice(*find(text, "السلطات كانت أعلنت مقتل 26 متظاهراً و16 عنصراً من القوى الأمنية وجرح 200 شخص"))],
-              "c3", speaker=span(text, "السلطات كانت", "authorities")),
+        claim(
+            text,
+            "وأضاف أن 16 من أفراد قوات الأمن قُتلوا",
+            "c1",
+            speaker=span(text, "توكاييف", "Tokayev", nth=2),
+            via=span(text, "رويترز", "Reuters"),
+        ),
+        claim(
+            text,
+            "أن أكثر من 164 شخصاً قُتلوا",
+            "c2",
+            stance="retract",
+            speaker=span(text, "وزارة الإعلام الكازاخية", "Ministry of Information"),
+            via=span(text, "تلغرام", "Telegram"),
+        ),
+        claim(text, authorities, "c3", speaker=span(text, "السلطات كانت", "authorities")),
     )
     place = Span(kz_a, kz_b, text[kz_a:kz_b], "Kazakhstan")
 
-    def event(eid: str, trigger: str, etype: str, counts: tuple[Count, ...], claim: str | None = None,
-              mode: str | None = None, nth: int = 0) -> Event:
+    def event(
+        eid: str,
+        trigger: str,
+        etype: str,
+        counts: tuple[Count, ...],
+        claim: str | None = None,
+        *,
+        mode: str | None = None,
+        nth: int = 0,
+    ) -> Event:
         a, b = find(text, trigger, nth)
-        return Event(a, b, text[a:b], eid, etype, mode, sentence=sentence_of(doc, a), place=place,
-                     place_link="rasd:country:kz", date="2022-01-10", counts=counts, claim=claim)
+        return Event(
+            a,
+            b,
+            text[a:b],
+            eid,
+            etype,
+            mode,
+            sentence=sentence_of(doc, a),
+            place=place,
+            place_link="rasd:country:kz",
+            date="2022-01-10",
+            counts=counts,
+            claim=claim,
+        )
 
     events = (
-        event("e1", "سقوط", "ASSAULT", (count(text, "عشرات القتلى", "killed", 10, qualifier="vague"),)),
-        event("e2", "قُتلوا", "ASSAULT", (count(text, "16", "killed", 16, group="أفراد قوات الأمن"),), "c1"),
-        event("e3", "أوقفتهم", "COERCE", (count(text, "نحو ثمانية آلاف", "detained", 8000, qualifier="about"),),
-              mode="arrest"),
-        event("e4", "قُتلوا", "ASSAULT", (count(text, "أكثر من 164", "killed", 164, qualifier="more_than"),),
-              "c2", nth=1),
-        event("e5", "مقتل", "ASSAULT", (
-            count(text, "26 متظاهراً", "killed", 26, group="متظاهراً"),
-            count(text, "16 عنصراً", "killed", 16, group="عنصراً من القوى الأمنية"),
-            count(text, "200 شخص", "injured", 200, group="شخص"),
-        ), "c3"),
+        event(
+            "e1", "سقوط", "ASSAULT", (count(text, "عشرات القتلى", "killed", 10, qualifier="vague"),)
+        ),
+        event(
+            "e2",
+            "قُتلوا",
+            "ASSAULT",
+            (count(text, "16", "killed", 16, group="أفراد قوات الأمن"),),
+            "c1",
+        ),
+        event(
+            "e3",
+            "أوقفتهم",
+            "COERCE",
+            (count(text, "نحو ثمانية آلاف", "detained", 8000, qualifier="about"),),
+            mode="arrest",
+        ),
+        event(
+            "e4",
+            "قُتلوا",
+            "ASSAULT",
+            (count(text, "أكثر من 164", "killed", 164, qualifier="more_than"),),
+            "c2",
+            nth=1,
+        ),
+        event(
+            "e5",
+            "مقتل",
+            "ASSAULT",
+            (
+                count(text, "26 متظاهراً", "killed", 26, group="متظاهراً"),
+                count(text, "16 عنصراً", "killed", 16, group="عنصراً من القوى الأمنية"),
+                count(text, "200 شخص", "injured", 200, group="شخص"),
+            ),
+            "c3",
+        ),
     )
     return replace(doc, entities=entities, claims=claims, events=events)

@@ -237,9 +237,26 @@ def search(store: Store, query: str, *, limit: int = 20) -> list[SearchHit]:
         raise InputError(f"search query {query!r} has no words to look for")
     match = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
     sql = (
-        "SELECT d.id, d.title, d.source, d.published, d.url, "
-        "snippet(documents_fts, 1, '[', ']', ' … ', 12) AS snip FROM documents_fts "
+        "SELECT d.id, d.title, d.source, d.published, d.url, d.text FROM documents_fts "
         "JOIN documents d ON d.n = documents_fts.rowid WHERE documents_fts MATCH ? "
         "ORDER BY rank LIMIT ?"
     )
-    return [SearchHit(*tuple(r)) for r in iter_rows(store, sql, (match, limit))]
+    return [
+        SearchHit(
+            r["id"], r["title"], r["source"], r["published"], r["url"], _snippet(r["text"], words)
+        )
+        for r in iter_rows(store, sql, (match, limit))
+    ]
+
+
+def _snippet(text: str, words: list[str], width: int = 60) -> str:
+    """The original text around the first query word found, the word in brackets."""
+    view = normalise(text)
+    for word in words:
+        at = view.text.find(word)
+        if at < 0:
+            continue
+        start, end = view.to_original(at, at + len(word))
+        a, b = max(0, start - width), min(len(text), end + width)
+        return (text[a:start] + "[" + text[start:end] + "]" + text[end:b]).replace("\n", " ")
+    return text[: 2 * width].replace("\n", " ")

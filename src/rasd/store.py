@@ -287,6 +287,11 @@ class Store:
                 f"{self.path}: disk full while writing; the last transaction was rolled back "
                 "and everything stored before it is intact; free space and rerun"
             )
+        if "unable to open" in text:
+            return StoreError(
+                f"{self.path}: cannot open or create the database here (read-only location or "
+                "no permission); choose another path with --db"
+            )
         if "readonly" in text or "read-only" in text:
             return StoreError(f"{self.path}: database is read-only; fix its permissions")
         return StoreError(f"{self.path}: {action}: {text}")
