@@ -9,7 +9,7 @@ import pytest
 
 from rasd.cli import build_parser, main
 from rasd.store import Store
-from storekit import kazakhstan_doc
+from tests.storekit import kazakhstan_doc
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from rasd.pipeline import Pipeline
 from rasd.queries import search
 from rasd.store import MIGRATIONS, Store
 from rasd.text import segment
-from storekit import kazakhstan_doc
+from tests.storekit import kazakhstan_doc
 
 
 @pytest.fixture

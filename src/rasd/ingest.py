@@ -78,6 +78,8 @@ Progress = Callable[[int], None]
 
 
 def _files(path: Path) -> Iterator[Path]:
+    """The files of a folder (sorted, recursive; hidden files and ``.meta.json`` sidecars left
+    out), or the path itself."""
     if path.is_dir():
         for child in sorted(path.rglob("*")):
             if (

@@ -25,6 +25,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--min-killed", type=float, help="at least this many killed (conservative)")
     p.add_argument("--limit", type=int, default=100, help="most clusters listed (default 100)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "--history", action="store_true", help="also print each cluster's figure history"
+    )
     p.add_argument("--db", default="rasd.db", help="database file (default rasd.db)")
     p.set_defaults(func=run_events)
 
@@ -45,7 +48,11 @@ def run_events(args: argparse.Namespace) -> int:
         args.type, args.country, args.place, args.since, args.until, args.min_killed, args.limit
     )
     with Store(args.db, readonly=True) as store:
-        print(render_events(list_events(store, filters), args.format))
+        events = list_events(store, filters)
+        print(render_events(events, args.format))
+        if args.history and args.format == "table":
+            for event in events:
+                print("\n" + render_cluster(get_cluster(store, event.id), "text"))
     return 0
 
 
