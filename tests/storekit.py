@@ -166,3 +166,50 @@ def kazakhstan_doc(text: str) -> Document:
         ),
     )
     return replace(doc, entities=entities, claims=claims, events=events)
+
+
+PLACES = {
+    "أبها": ("Abha", "rasd:city:sa:abha", "city", "SA", 18.2164, 42.5053),
+    "عسير": ("Asir", "rasd:admin:sa:asir", "admin", "SA", 19.0, 43.0),
+    "نجران": ("Najran", "rasd:city:sa:najran", "city", "SA", 17.4924, 44.1277),
+    "سروج": ("Suruc", "rasd:city:tr:suruc", "city", "TR", 36.976, 38.425),
+    "تركيا": ("Turkey", "rasd:country:tr", "country", "TR", 39.0, 35.0),
+    "بغداد": ("Baghdad", "rasd:city:iq:baghdad", "city", "IQ", 33.3152, 44.3661),
+}
+
+
+def report(
+    text: str,
+    *,
+    published: date,
+    source: str,
+    trigger: str,
+    etype: str = "ASSAULT",
+    place: str | None = None,
+    counts: tuple[tuple[str, str, float, str | None], ...] = (),
+) -> Document:
+    """A one-event report: trigger word, place (a key of PLACES found in the text), counts as
+    (needle, role, value, group needle)."""
+    doc = segment(Document(text=text, published=published, source=source, url=f"u:{source}"))
+    entities: tuple[Entity, ...] = ()
+    place_span = None
+    link = None
+    if place:
+        a, b = find(text, place)
+        english, link, kind, country, lat, lon = PLACES[place]
+        entities = (Entity(a, b, text[a:b], "GPE", english, link, kind, country, lat, lon),)
+        place_span = Span(a, b, text[a:b], english)
+    a, b = find(text, trigger)
+    event_counts = tuple(count(text, n, role, v, group=g) for n, role, v, g in counts)
+    event = Event(
+        a,
+        b,
+        text[a:b],
+        "e1",
+        etype,
+        sentence=sentence_of(doc, a),
+        place=place_span,
+        place_link=link,
+        counts=event_counts,
+    )
+    return replace(doc, entities=entities, events=(event,))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -75,6 +76,9 @@ _STOP = frozenset(
         "امس",
     ]
 )
+
+
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,13 +155,7 @@ def sentence_terms(doc: Document, event: Event) -> list[str]:
         text = doc.sentences[event.sentence].surface
     else:
         text = doc.text[max(0, event.start - 150) : event.end + 150]
-    terms = set()
-    for word in fold_ta_marbuta(normalise(text).text).split():
-        stems = clitic_candidates(word) or (word,)
-        stem = stems[-1]
-        if len(stem) > 2 and stem not in _STOP and not stem.isdigit():
-            terms.add(stem)
-    return sorted(terms)
+    return sorted(t for t in sentence_words(text) if len(t) > 2 and t not in _STOP)
 
 
 def participant_terms(event: Event) -> list[str]:
@@ -169,9 +167,9 @@ def participant_terms(event: Event) -> list[str]:
 
 
 def sentence_words(text: str) -> set[str]:
-    return {
-        (clitic_candidates(w) or (w,))[-1] for w in fold_ta_marbuta(normalise(text).text).split()
-    }
+    """The Arabic words of a text, normalised, each reduced to its shortest clitic stem."""
+    words = _ARABIC_WORD.findall(fold_ta_marbuta(normalise(text).text))
+    return {(clitic_candidates(w) or (w,))[-1] for w in words}
 
 
 # ----------------------------------------------------------------------- scoring
@@ -198,8 +196,12 @@ def place_score(a: Place, b: Place, options: LinkOptions) -> float | None:
     if a.country and b.country:
         if a.country != b.country:
             return None
-        both_specific = a.kind not in {None, "country"} and b.kind not in {None, "country"}
-        return None if both_specific and a.link != b.link else 0.4
+        kinds = {a.kind, b.kind}
+        if kinds in ({"admin", "city"}, {"admin", "other"}):
+            return 0.5  # a city may lie in the admin area named (no admin1 in the gazetteer)
+        if kinds & {None, "country"}:
+            return 0.4  # one of them names only the country
+        return None  # two different cities / areas farther apart than max_km
     return 0.2
 
 
