@@ -182,6 +182,7 @@ def _new_only(
     """Leave out documents already stored (no need to analyse them again)."""
     for item in items:
         if isinstance(item, Document) and store.has_document(item.id):
+            store.log(_location(item), "unchanged", doc_id=item.id)
             report.unchanged += 1
             if progress is not None:
                 progress(1)
