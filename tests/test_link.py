@@ -178,3 +178,20 @@ def test_distance():
 )
 def test_date_window(a, b, compatible):
     assert (date_score(a, b, DEFAULT_LINK_OPTIONS) is not None) is compatible
+
+
+def test_pairwise_scoring_of_clusters_against_labels():
+    from rasd.evaluate.links import score_links
+
+    labels = {"a": ["1", "2", "3"], "b": ["4", "5"], "distractor:c": ["6"]}
+    clusters = {"1": {1}, "2": {1}, "3": {2}, "4": {3}, "5": {3, 1}, "6": {4}}
+    report = score_links(labels, clusters)
+    assert report.metrics["pairs"] == {
+        "precision": 0.5,
+        "recall": 0.5,
+        "f1": 0.5,
+        "tp": 2,
+        "fp": 2,
+        "fn": 2,
+    }
+    assert report.metrics["events_in_one_cluster"] == 1  # "b" is; "a" is split
