@@ -31,6 +31,7 @@ from rasd.text import clitic_candidates, normalise_text
 _COMPLEMENTISERS = frozenset({"ان", "بان", "فان", "لان", "انه", "انها", "انهم", "بانه", "بانها"})
 _STOP = frozenset("،,؛;:.!؟?")
 _SPEAKER_LABELS = frozenset({"PER", "ORG", "GPE", "NORP"})
+_PERSONS = frozenset({"PER", "ORG"})
 _QUOTES = frozenset('"«»“”')
 
 
@@ -174,12 +175,12 @@ def _sentence_claims(
         source = _quoted_source(view, found)
         if source is not None:  # نقلت وكالة رويترز عن مصدر أمني: the agency is the channel
             via, found = found, source
-        speaker = _resolve(found, known, doc)
+        speaker = _resolve(found, known, view)
         via_here = via
         if speaker is not None and via is not None and _same(speaker, via):
             via_here = None
         elif speaker is not None:
-            key = f"via:{speaker.start}"
+            key = f"via:{speaker.label or speaker.surface}"
             if via_here is None:
                 via_here = known.get(key)  # Tokayev's later words still come via Reuters
             elif key not in known:
@@ -216,19 +217,30 @@ def _after_prep(kinds: list, k: int) -> bool:
     return any(kinds[j] is not None and kinds[j][0] == "prep" for j in range(max(0, k - 2), k))
 
 
-def _resolve(span: Span | None, known: dict[str | None, Span], doc: Document) -> Span | None:
-    """A bare definite group (الرئيس، الوزارة) is the last named speaker with that label; no
-    speaker at all (وأضاف أن) continues the last speaker. Named speakers are remembered."""
+def _resolve(span: Span | None, known: dict[str | None, Span], view: _View) -> Span | None:
+    """A bare definite group (الرئيس، الوزارة) is the last named speaker in that role; no
+    speaker at all (وأضاف أن) continues the last speaker. Named speakers are remembered under
+    their name and their role."""
     if span is None:
         return known.get("")
+    role = _role_of(view, span)
     bare = " " not in span.surface.strip() and normalise_text(span.surface).startswith("ال")
-    if bare and span.label in known:
-        span = known[span.label]
+    if bare and role in known:
+        span = known[role]
     elif not bare:
         known[span.label] = span
+        if role is not None:
+            known[role] = span
     known[""] = span
-    del doc
     return span
+
+
+def _role_of(view: _View, span: Span) -> str | None:
+    """The speaking role of a span's first word (president, ministry …), if it has one."""
+    starts = [t.start for t in view.doc.tokens[view.lo : view.hi]]
+    k = bisect_left(starts, span.start)
+    hit = view.kinds[k] if k < len(view.kinds) and starts[k] == span.start else None
+    return hit[1] if hit is not None and hit[0] == "speaker" else None
 
 
 def _same(a: Span, b: Span) -> bool:
@@ -250,15 +262,16 @@ def _speaker(view: _View, i: int, options: ClaimOptions) -> Span | None:
             break
         before.append(j)
     order = [*after, *before]
-    for j in order:
-        span = _entity_at(doc, j)
-        if span is not None:
-            return span
-    for j in order:
+    for j in order:  # a speaking group with its name: رئيس كازاخستان قاسم جومارت توكاييف
         head = _name_head(doc.tokens, kinds, lo, j) if j < i else j
         span = _group_at(view, head)
         if span is not None:
             return span
+    for labels in (_PERSONS, _SPEAKER_LABELS):  # else a named person or body, then a place
+        for j in order:
+            span = _entity_at(doc, j, labels)
+            if span is not None:
+                return span
     return None
 
 
@@ -295,10 +308,10 @@ def _name_head(tokens: tuple[Token, ...], kinds: list, lo: int, j: int) -> int:
     return j
 
 
-def _entity_at(doc: Document, j: int) -> Span | None:
+def _entity_at(doc: Document, j: int, labels: frozenset[str] = frozenset()) -> Span | None:
     token = doc.tokens[j]
     for ent in doc.entities:
-        if ent.start <= token.start < ent.end and ent.label in _SPEAKER_LABELS:
+        if ent.start <= token.start < ent.end and ent.label in (labels or _SPEAKER_LABELS):
             return doc.span(ent.start, ent.end, ent.english)
     return None
 
@@ -319,6 +332,9 @@ def _group_at(view: _View, j: int) -> Span | None:
         more = kinds[end - 1 - lo]
         if more is not None and more[0] == "channel":
             label = more[1]  # وكالة الأنباء الفرنسية → AFP
+    name = _entity_at(doc, last - 1, _PERSONS)
+    if name is not None and doc.entities:
+        label = name.label or label  # رئيس كازاخستان قاسم جومارت توكاييف → Kassym-Jomart Tokayev
     if last < hi and tokens[last].surface in _QUOTES and tokens[j:last].count(tokens[last]) == 0:
         last += 1 if any(t.surface in _QUOTES for t in tokens[j:last]) else 0
     return doc.span(tokens[j].start, tokens[last - 1].end, label)

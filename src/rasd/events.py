@@ -177,6 +177,7 @@ def _sentence_events(
             event,
             match=match,
             clause=clause,
+            sentence=Clause(lo, hi),
             numbers=numbers_here,
             counts=tuple(counts.get(k, ())),
         )

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from rasd.document import Count, Document, Entity, Event, Span, Token
-from rasd.text import normalise_text
+from rasd.text import normalise, normalise_text
 
 if TYPE_CHECKING:
     from rasd.events import Match
@@ -25,7 +25,10 @@ if TYPE_CHECKING:
 _CHAIN_WORDS = frozenset({"و", "من", "بين", "منهم", "بينهم", "اخرين", "اخرون", "على", "الاقل"})
 _TARGET_MARKERS = frozenset({"علي", "ضد", "استهدف", "استهدفت", "بحق"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
-_ACTOR_LABELS = frozenset({"PER", "ORG", "GPE", "NORP"})
+_REFERENCE_WORDS = frozenset(
+    {"الحدود", "حدود", "قرب", "بالقرب", "مع", "من", "الي", "نحو", "باتجاه", "ضد", "عن"}
+)
+_ACTOR_LABELS = frozenset({"PER", "ORG", "NORP"})
 _VICTIM_ROLES = frozenset({"killed", "injured", "detained", "kidnapped", "missing", "displaced"})
 _FAMILY = {
     "killed": "ASSAULT",
@@ -288,11 +291,12 @@ def assign_counts(
         window = Clause(max(0, ref.first - 12), min(len(tokens), ref.last + 8))
         role = "damage" if ref.kind == "money" else _counted_role(tokens, ref, window)
         group = _group(doc, lexicon, ref, window)
-        if role is None and group is None:
-            continue  # 300 قذيفة: a figure that counts neither people nor property
         owner = _owner(ref, role, matches)
         if owner is None:
             continue
+        adjacent = matches[owner].index == ref.first - 1 and matches[owner].entry.role
+        if role is None and group is None and not adjacent:
+            continue  # 300 قذيفة: a figure that counts neither people nor property
         if role in {"troops", "equipment"} and matches[owner].entry.type != "MOBILIZE":
             role = matches[owner].entry.role  # لقي ثلاثة جنود حتفهم: soldiers, killed
         out.setdefault(owner, []).append(
@@ -381,23 +385,62 @@ def _actor_target(
 
 
 def _place(
-    doc: Document, clause: Clause, s_lo: int, s_hi: int
+    doc: Document, clause: Clause, sentence: Clause, trigger: int
 ) -> tuple[Span | None, str | None, bool]:
+    """The event's place: a place named in its clause, else in its sentence (nearest to the
+    trigger), else the article's dateline, else its main place (marked inferred)."""
     places = [e for e in doc.entities if e.label in _PLACE_LABELS]
     if not places:
         return None, None, False
     tokens = doc.tokens
-    lo, hi = tokens[clause.lo].start, tokens[clause.hi - 1].end
-    for ent in places:
-        if lo <= ent.start < hi:
-            return doc.span(ent.start, ent.end, ent.english), ent.link, False
-    main = _main_place(places)
-    if main is None:
-        return None, None, False
-    return doc.span(main.start, main.end, main.english), main.link, True
+    at = tokens[trigger].start
+    for scope in (clause, sentence):
+        lo, hi = tokens[scope.lo].start, tokens[scope.hi - 1].end
+        here = [e for e in places if lo <= e.start < hi]
+        if here:
+            best = max(here, key=lambda e: (_place_score(doc, e), -abs(e.start - at)))
+            return (*_place_span(doc, best), False)
+    start = tokens[sentence.lo].start
+    if tokens[sentence.lo].norm in {"حيث", "وحيث"}:  # حيث أطلقت …: "where" = the place just named
+        before = [e for e in places if start - 200 <= e.end <= start]
+        if before:
+            return (*_place_span(doc, before[-1]), False)
+    dateline = _dateline(doc, places)
+    if dateline is not None:
+        return (*_place_span(doc, dateline), False)
+    return (*_place_span(doc, _main_place(places)), True)
 
 
-def _main_place(places: list[Entity]) -> Entity | None:
+def _place_score(doc: Document, ent: Entity) -> int:
+    """How likely a place mention is where the event happened: a town over a country, a place
+    after في / بـ over a reference point (قرب الحدود السورية، على الحدود مع سوريا، من لبنان)."""
+    score = {"city": 3, "other": 2, "admin": 2}.get(ent.kind or "", 1)
+    before = normalise(doc.text[max(0, ent.start - 25) : ent.start]).text.split()
+    head = normalise(ent.surface).text
+    if head.startswith(("ب", "في")) or (before and before[-1] in {"في", "وفي"}):
+        score += 2
+    if not _REFERENCE_WORDS.isdisjoint(before[-2:]):
+        score -= 3
+    return score
+
+
+def _place_span(doc: Document, ent: Entity) -> tuple[Span, str | None]:
+    label = ent.english
+    if label and ent.country and ent.kind != "country":
+        label = f"{label}, {ent.country}"  # Almaty, KZ
+    return doc.span(ent.start, ent.end, label), ent.link
+
+
+def _dateline(doc: Document, places: list[Entity]) -> Entity | None:
+    """A place that opens the article followed by a dash, colon or bracket (بيروت ـ، القاهرة:)."""
+    first = places[0]
+    if first.start > 40 or doc.text[: first.start].strip(" -ـ*\n\u200f"):
+        return None
+    rest = doc.text[first.end : first.end + 4].lstrip()
+    return first if rest[:1] in {"ـ", "-", "–", ":", "(", "،"} else None
+
+
+def _main_place(places: list[Entity]) -> Entity:
     keys = Counter(e.link or e.surface for e in places)
     best, _n = keys.most_common(1)[0]
     return next(e for e in places if (e.link or e.surface) == best)
@@ -424,6 +467,7 @@ def attach_arguments(
     *,
     match: Match,
     clause: Clause,
+    sentence: Clause,
     numbers: list[NumberRef],
     counts: tuple[Count, ...],
 ) -> Event:
@@ -435,7 +479,7 @@ def attach_arguments(
     victims = [c for c in counts if c.group is not None and c.role in _VICTIM_ROLES]
     if target is None and victims:
         target = victims[0].group
-    place, place_link, place_inferred = _place(doc, clause, clause.lo, clause.hi)
+    place, place_link, place_inferred = _place(doc, clause, sentence, match.index)
     time, date, date_inferred = _time(doc, clause)
     event = replace(
         event,
