@@ -19,12 +19,10 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from dataclasses import dataclass, replace
-from functools import cache
-from importlib import resources
 
+from rasd.claims_lexicon import Attribution, attribution_kind, phrase_hits
 from rasd.document import Claim, Count, Document, Event, Span, Token
-from rasd.errors import ModelDataError
-from rasd.events_lexicon import Lexicon, expand
+from rasd.events_lexicon import Lexicon
 from rasd.pipeline import stage
 from rasd.text import clitic_candidates, normalise_text
 
@@ -58,56 +56,6 @@ class _View:
     """multiword entries found in the sentence: (first token, end token, kind, value)"""
 
 
-def _phrase_hits(
-    table: Attribution, forms: list[tuple[str, ...]], lo: int
-) -> tuple[tuple[int, int, str, str], ...]:
-    hits = []
-    for k, here in enumerate(forms):
-        for candidate in here:
-            for words, kind, value in table.phrase_index.get(candidate, ()):
-                n = len(words)
-                if k + n <= len(forms) and all(words[m] in forms[k + m] for m in range(1, n)):
-                    hits.append((lo + k, lo + k + n, kind, value))
-    return tuple(hits)
-
-
-@dataclass(frozen=True, slots=True)
-class Attribution:
-    """The attribution table: normalised form -> (kind, value)."""
-
-    single: dict[str, tuple[str, str]]
-    phrases: tuple[tuple[tuple[str, ...], str, str], ...]
-    phrase_index: dict[str, tuple[tuple[tuple[str, ...], str, str], ...]]
-    """first word -> the multiword entries starting with it"""
-
-    @classmethod
-    def builtin(cls) -> Attribution:
-        return _builtin()
-
-
-@cache
-def _builtin() -> Attribution:
-    try:
-        text = resources.files("rasd.claims_data").joinpath("attribution.tsv").read_text("utf-8")
-    except OSError as err:
-        raise ModelDataError("rasd/claims_data/attribution.tsv is missing; reinstall rasd") from err
-    single: dict[str, tuple[str, str]] = {}
-    phrases = []
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    for forms, pos, kind, value in rows[1:]:
-        for form in forms.split("|"):
-            words = tuple(normalise_text(w) for w in form.split())
-            if len(words) > 1:
-                phrases.append((words, kind, value))
-                continue
-            for inflected in expand(words[0], pos):
-                single.setdefault(inflected, (kind, value))
-    index: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
-    for entry in phrases:
-        index.setdefault(entry[0][0], []).append(entry)
-    return Attribution(single, tuple(phrases), {k: tuple(v) for k, v in index.items()})
-
-
 def claim_id(doc_id: str, start: int) -> str:
     """A stable claim id from the document id and the attribution offset."""
     return "cl-" + hashlib.sha256(f"{doc_id}:claim:{start}".encode()).hexdigest()[:10]
@@ -121,16 +69,6 @@ def extract_claims(doc: Document) -> Document:
 
 
 # --------------------------------------------------------------------------- finding claims
-
-
-def _kind(token: Token, table: Attribution, forms: tuple[str, ...]) -> tuple[str, str] | None:
-    for stem in forms:
-        hit = table.single.get(stem)
-        if hit is not None:
-            if hit[0] == "verb" and token.norm.endswith(stem) and "ال" in token.norm[: -len(stem)]:
-                return None  # النقل، الذكر: a noun, not the verb
-            return hit
-    return None
 
 
 def find_claims(doc: Document, options: ClaimOptions = DEFAULT_OPTIONS) -> tuple[Claim, ...]:
@@ -160,8 +98,8 @@ def _sentence_claims(
     tokens = doc.tokens
     lo, hi = bounds
     forms = [clitic_candidates(t.norm) if t.kind == "word" else () for t in tokens[lo:hi]]
-    kinds = [_kind(tokens[lo + k], table, f) if f else None for k, f in enumerate(forms)]
-    view = _View(doc, table, kinds, lo, hi, _phrase_hits(table, forms, lo))
+    kinds = [attribution_kind(tokens[lo + k], table, f) if f else None for k, f in enumerate(forms)]
+    view = _View(doc, table, kinds, lo, hi, phrase_hits(table, forms, lo))
     via = _via(view)
     verbs = [
         lo + k

@@ -24,8 +24,9 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from rasd.document import Document, Event, Token
-from rasd.events_args import Clause, assign_counts, attach_arguments, find_numbers
+from rasd.events_args import Clause, assign_counts, attach_arguments
 from rasd.events_lexicon import Lexicon, Trigger, match_forms
+from rasd.events_numbers import find_numbers
 from rasd.pipeline import stage
 
 _CLAUSE_PUNCT = frozenset("،,؛;:()!؟?.")
@@ -109,7 +110,7 @@ def find_events(doc: Document, options: EventOptions = DEFAULT_OPTIONS) -> tuple
     lexicon = Lexicon.builtin()
     tokens = doc.tokens
     starts = [t.start for t in tokens]
-    numbers = find_numbers(doc, lexicon)
+    numbers = find_numbers(doc)
     events: list[Event] = []
     for s_index, sentence in enumerate(doc.sentences):
         lo = bisect_left(starts, sentence.start)
