@@ -198,8 +198,8 @@ class Event:
     """The trigger refers to an earlier or generic event (جريمة اغتيال), not the news."""
     anchored: bool = False
     """The sentence anchors the event: a past verb, a multiword trigger, a happening verb next to
-    it, a figure, an actor or target, or a second word for the same kind of event. A factual,
-    anchored event is *reported* news."""
+    it, a figure, or a second word for the same kind of event. A factual, anchored event is
+    *reported* news."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,9 +32,6 @@ from rasd.pipeline import stage
 _CLAUSE_PUNCT = frozenset("،,؛;:()!؟?.")
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "حيث", "لكن", "ولكن", "اذ", "الا", "بعدما", "عندما"})
 _QUESTION_MARKS = frozenset("؟?")
-_PREPOSITIONS = frozenset(
-    {"عن", "علي", "في", "من", "الي", "بعد", "قبل", "اثر", "عقب", "جراء", "حول", "بسبب", "خلال"}
-)
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
 
@@ -79,16 +76,17 @@ def is_reported(event: Event) -> bool:
 
 
 def _anchor(events: list[Event], governed: list[bool]) -> list[Event]:
-    """Mark the events of one sentence that the sentence anchors (see `Event.anchored`). An event
+    """Mark the events of one sentence that the sentence anchors (see `Event.anchored`). A
+    participant alone does not anchor an event noun (هجوم إسرائيل على القرية as a topic); an event
     noun governed by a preposition (في الهجوم، بتفجير) is anchored only by a figure or its own
-    words, not by the participants or event words around it."""
+    words, not by the event words around it."""
     words: dict[str, set[str]] = {}
     for e in events:
         if is_factual(e):
             words.setdefault(e.type, set()).add(e.surface)
     out = []
     for e, oblique in zip(events, governed, strict=True):
-        context = e.actor is not None or e.target is not None or len(words.get(e.type, ())) > 1
+        context = len(words.get(e.type, ())) > 1
         anchored = (
             e.anchored
             or e.tense in {"past", "ongoing"}
@@ -188,7 +186,9 @@ def _sentence_events(
         if match.consumed or governed:  # لقوا حتفهم، تصاعدت الاحتجاجات: anchored by its words
             event = replace(event, anchored=True)
         out.append(event)
-        oblique.append(match.entry.tense == "none" and _after_preposition(tokens, match, lo))
+        oblique.append(
+            match.entry.tense == "none" and _after_preposition(lexicon, tokens, match, lo)
+        )
     return _anchor(out, oblique)
 
 
@@ -222,7 +222,11 @@ def _find_triggers(
         if found is None:
             continue
         stem, entries = found
-        after_preposition = i > lo and tokens[i - 1].norm in _PREPOSITIONS
+        after_preposition = i > lo and _governs(lexicon, tokens[i - 1])
+        # تفجير وخطف وقتل: a verb form coordinated after an event noun is a noun too
+        listed = bool(matches) and matches[-1].index == i - 1 and matches[-1].entry.tense == "none"
+        if listed and tokens[i].norm.startswith("و"):
+            after_preposition = True
         match = _choose_entry(
             tokens, forms, lo, i, stem=stem, entries=entries, nominal=after_preposition
         )
@@ -299,9 +303,14 @@ def _clause(tokens: tuple[Token, ...], lo: int, hi: int, index: int) -> Clause:
     return Clause(a, b)
 
 
-def _after_preposition(tokens: tuple[Token, ...], match: Match, lo: int) -> bool:
+def _governs(lexicon: Lexicon, token: Token) -> bool:
+    """A preposition or a noun that takes a verbal noun after it (عن قتل، عمليات قتل)."""
+    return any(cue == "governs" for cue, _scope in lexicon.cues.get(token.norm, ()))
+
+
+def _after_preposition(lexicon: Lexicon, tokens: tuple[Token, ...], match: Match, lo: int) -> bool:
     """Is the trigger governed by a preposition (في الهجوم، عن التفجير، بتفجير، للهجوم)?"""
-    if match.index > lo and tokens[match.index - 1].norm in _PREPOSITIONS:
+    if match.index > lo and _governs(lexicon, tokens[match.index - 1]):
         return True
     return match.prefix.lstrip("وف").startswith(("ب", "ل"))
 
