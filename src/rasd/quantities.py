@@ -11,13 +11,13 @@ the times stage claimed) are dropped. Offsets are mapped back to the original te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
-from rasd.quantities_lexicon import ARABIC_LETTER, Counted, Unit, trie_pattern
+from rasd.quantities_lexicon import ARABIC_LETTER, Counted, Phrases, Unit, trie_pattern
 from rasd.quantities_words import LEXICON, Number, combine, find_atoms
 from rasd.text import NormalisedText, normalise
 
@@ -54,6 +54,13 @@ _TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
 _AND = re.compile(r"\s*و\s*")
 _CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
 _WINDOW = 60
+_CONTEXTS = Phrases(LEXICON.contexts)
+_BEFORE = Phrases(LEXICON.qualifiers_before)
+_AFTER = Phrases(LEXICON.qualifiers_after)
+_CURRENCIES = Phrases(LEXICON.currencies)
+_COUNTRIES = Phrases(LEXICON.country_currency)
+_UNITS = Phrases(LEXICON.units)
+_COUNTED = Phrases(LEXICON.counted)
 _BARE_UNIT = re.compile(
     rf"(?<![{ARABIC_LETTER}])(?:(?P<dual>"
     + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 2)
@@ -87,7 +94,12 @@ def find_quantities(
 ) -> list[Quantity]:
     """Every quantity in ``text`` (original offsets), leaving out the numbers inside the
     ``claimed`` spans (original offsets: the dates found by the times stage)."""
-    norm = normalise(text)
+    return _find(normalise(text), options, claimed)
+
+
+def _find(
+    norm: NormalisedText, options: QuantityOptions, claimed: Iterable[tuple[int, int]]
+) -> list[Quantity]:
     n = norm.text
     numbers = _fractions(combine(list(find_atoms(n)), n), n)
     items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, n)], n)
@@ -127,7 +139,8 @@ def _with_bare_units(found: list[Quantity], norm: NormalisedText) -> list[Quanti
 def extract_quantities(doc: Document) -> Document:
     """Fill ``doc.quantities``; numbers inside ``doc.times`` are left to the times stage."""
     claimed = [(t.start, t.end) for t in doc.times]
-    return replace(doc, quantities=tuple(find_quantities(doc.text, claimed=claimed)))
+    found = _find(doc.normalised, DEFAULT_OPTIONS, claimed)
+    return replace(doc, quantities=tuple(found))
 
 
 # --------------------------------------------------------------------------- what is no quantity
@@ -144,13 +157,13 @@ def _excluded(number: Number, n: str) -> bool:
             return True
         if _in_phone(n, s, e):
             return True
-    before = _phrase_before(n, s, LEXICON.contexts)
+    before = _phrase_before(n, s, _CONTEXTS)
     role = before[1] if before else None
     if role == "identifier" or (role == "month_head" and number.kind == "ordinal"):
         return True
     if role == "month" and not number.words and number.value == int(number.value):
         return True  # the year of "10 يناير 2022"
-    after = _phrase_after(n, e, LEXICON.contexts)
+    after = _phrase_after(n, e, _CONTEXTS)
     if after and after[1] in ("month", "era") and number.kind == "cardinal":
         return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
     return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
@@ -182,33 +195,40 @@ def _tokens_before(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
 
 
 def _phrase_after(
-    n: str, pos: int, table: Mapping[str, T], *, clitics: bool = False
+    n: str, pos: int, phrases: Phrases[T], *, clitics: bool = False
 ) -> tuple[int, T, int] | None:
-    """(end, value, start) of the longest phrase of ``table`` starting at the first token after
+    """(end, value, start) of the longest phrase of ``phrases`` starting at the first token after
     ``pos`` (only spaces in between)."""
-    tokens = _tokens_after(n, pos, 4)
-    if not tokens or n[pos : tokens[0].start()].strip():
+    first = _TOKEN.search(n, pos, pos + _WINDOW)
+    if first is None or n[pos : first.start()].strip():
         return None
+    word = first.group()
+    if word not in phrases.first and not (clitics and _PROCLITIC.sub("", word) in phrases.first):
+        return None
+    tokens = _tokens_after(n, pos, phrases.size)
     for size in range(len(tokens), 0, -1):
         phrase = " ".join(t.group() for t in tokens[:size])
         for key in _variants(phrase, clitics):
-            if key in table:
-                return tokens[size - 1].end(), table[key], tokens[0].start()
+            if key in phrases.table:
+                return tokens[size - 1].end(), phrases.table[key], tokens[0].start()
     return None
 
 
 def _phrase_before(
-    n: str, pos: int, table: Mapping[str, T], *, clitics: bool = True
+    n: str, pos: int, phrases: Phrases[T], *, clitics: bool = True
 ) -> tuple[int, T] | None:
-    """(start, value) of the longest phrase of ``table`` ending just before ``pos``."""
-    tokens = _tokens_before(n, pos, 4)
+    """(start, value) of the longest phrase of ``phrases`` ending just before ``pos``."""
+    tokens = _tokens_before(n, pos, phrases.size)
     if not tokens or n[tokens[-1].end() : pos].strip(" \t"):
+        return None
+    last = tokens[-1].group()
+    if last not in phrases.last and not (clitics and _PROCLITIC.sub("", last) in phrases.last):
         return None
     for size in range(len(tokens), 0, -1):
         phrase = " ".join(t.group() for t in tokens[-size:])
         for key in _variants(phrase, clitics):
-            if key in table:
-                return tokens[-size].start(), table[key]
+            if key in phrases.table:
+                return tokens[-size].start(), phrases.table[key]
     return None
 
 
@@ -222,7 +242,7 @@ def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
 def _read_before(item: _Item, n: str) -> _Item:
     if item.qualifier != "exact":
         return item
-    found = _phrase_before(n, item.start, LEXICON.qualifiers_before)
+    found = _phrase_before(n, item.start, _BEFORE)
     if found is None:
         return replace(item, qualifier=item.number.qualifier)
     start, qualifier = found
@@ -245,7 +265,7 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
             item = replace(item, number=replace(item.number, value=item.number.value + cents))
         item = replace(item, end=end, kind="money", unit=unit)
         return replace(item, qualifier=_qualifier_after(n, item))
-    measure = _phrase_after(n, end, LEXICON.units)
+    measure = _phrase_after(n, end, _UNITS)
     if measure is not None:
         return _measure(item, n, measure[0], measure[1])
     symbol = _symbol_before(n, item.start)
@@ -256,7 +276,7 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     if options.counted:
         item = replace(item, counted=_counted_after(n, item.end))
     if item.counted is not None and item.qualifier == "exact":
-        found = _phrase_after(n, item.counted[1], LEXICON.qualifiers_after)
+        found = _phrase_after(n, item.counted[1], _AFTER)
         item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
     return item
 
@@ -273,23 +293,23 @@ def _measure(item: _Item, n: str, end: int, unit: Unit) -> _Item:
 def _qualifier_after(n: str, item: _Item) -> str:
     if item.qualifier != "exact":
         return item.qualifier
-    found = _phrase_after(n, item.end, LEXICON.qualifiers_after)
+    found = _phrase_after(n, item.end, _AFTER)
     return found[1] if found else item.qualifier
 
 
 def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
     """(end, ISO code, 0) of a currency after ``pos``: a word or symbol, maybe a country adjective,
     maybe "و43 سنت" (cents, folded into the value by the caller)."""
-    found = _phrase_after(n, pos, LEXICON.currencies)
+    found = _phrase_after(n, pos, _CURRENCIES)
     if found is None:
         return None
     end, code, _ = found
-    adjective = _phrase_after(n, end, LEXICON.country_currency)
+    adjective = _phrase_after(n, end, _COUNTRIES)
     if adjective is not None:
         end, code = adjective[0], adjective[1]
     cents = _CENTS.match(n, end)
     if cents and code != "cent":
-        unit = _phrase_after(n, cents.end(), LEXICON.currencies)
+        unit = _phrase_after(n, cents.end(), _CURRENCIES)
         if unit is not None and unit[1] == "cent":
             return unit[0], code, int(cents["c"]) / 100
     return end, code, 0.0
@@ -297,7 +317,7 @@ def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
 
 def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
     """``$10``, ``€ 20``: a currency symbol right before the number."""
-    found = _phrase_before(n, pos, LEXICON.currencies, clitics=False)
+    found = _phrase_before(n, pos, _CURRENCIES, clitics=False)
     if found is None or n[found[0]].isalpha() or found[1] == "cent":
         return None
     return found
@@ -333,7 +353,7 @@ def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
 
 
 def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
-    found = _phrase_after(n, pos, LEXICON.counted, clitics=True)
+    found = _phrase_after(n, pos, _COUNTED, clitics=True)
     if found is None:
         tokens = _tokens_after(n, pos, 1)
         word = tokens[0].group() if tokens else ""
@@ -351,7 +371,7 @@ def _group_after(n: str, pos: int) -> tuple[int, str] | None:
     start = pos
     if tokens and tokens[0].group() == "من":
         start = tokens[0].end()
-    found = _phrase_after(n, start, LEXICON.counted)
+    found = _phrase_after(n, start, _COUNTED)
     if found is None or found[1].kind != "group":
         return None
     return found[0], found[1].label
@@ -419,7 +439,7 @@ def _range_start(a: _Item, b: _Item, n: str) -> int | None:
     if a.number.kind != "cardinal" or b.number.kind != "cardinal":
         return None
     gap_start, gap_end = a.end, b.start
-    cur = _phrase_after(n, a.end, LEXICON.currencies)
+    cur = _phrase_after(n, a.end, _CURRENCIES)
     if cur is not None and cur[0] <= gap_end:
         gap_start = cur[0]  # 10$-20$
     gap = n[gap_start:gap_end]

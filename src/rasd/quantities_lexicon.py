@@ -12,12 +12,14 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from rasd.errors import ModelDataError
 from rasd.text import normalise_text
 
 DATA_PACKAGE = "rasd.quantities_data"
+
+T = TypeVar("T")
 
 ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a"
 """Letters of the normalised view (tatweel and harakat are gone there)."""
@@ -75,6 +77,20 @@ def _trie_regex(node: dict[str, Any]) -> str:
     if "" in node:
         return "(?:" + body + ")?"
     return body
+
+
+class Phrases(Generic[T]):
+    """A phrase table with the first and last words of its phrases, to reject a position after
+    looking at one word."""
+
+    __slots__ = ("first", "last", "size", "table")
+
+    def __init__(self, table: dict[str, T]) -> None:
+        self.table = table
+        split = [phrase.split(" ") for phrase in table]
+        self.first = frozenset(words[0] for words in split)
+        self.last = frozenset(words[-1] for words in split)
+        self.size = max(len(words) for words in split)
 
 
 @dataclass(frozen=True, slots=True)

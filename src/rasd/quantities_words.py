@@ -21,11 +21,23 @@ LEXICON = Lexicon.builtin()
 MAX_DIGITS = 15
 """Longer digit strings are identifiers or noise, never quantities."""
 
+# Every number word with every proclitic combination it can carry (و، ف ب ك ل، the article,
+# لل = ل + ال), as one prefix trie: one pass per word start instead of backtracking over groups.
+_PREFIXES = {
+    wa + pre + al: (wa, pre, bool(al))
+    for wa in ("", "و")
+    for pre in ("", "ف", "ب", "ك", "ل")
+    for al in ("", "ال")
+}
+_PREFIXES = {(k.replace("لال", "لل")): v for k, v in _PREFIXES.items()}
+_BY_LENGTH = sorted(_PREFIXES, key=len)
 _ATOM = re.compile(
-    r"(?P<digits>(?<![0-9.,])(?:(?<![^\s(])-)?(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:[.][0-9]+|,[0-9]{1,2}(?![0-9]))?"
+    r"(?P<digits>(?<![0-9.,])(?:(?<![^\s(])-)?"
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:[.][0-9]+|,[0-9]{1,2}(?![0-9]))?"
     r"|(?<![0-9.,])[.][0-9]+)"
-    rf"|(?<![{ARABIC_LETTER}])(?P<wa>و)??(?P<pre>[فبكل])??(?P<al>ال|(?<=ل)ل)??"
-    rf"(?P<word>{trie_pattern(LEXICON.words)})(?![{ARABIC_LETTER}])"
+    rf"|(?<![{ARABIC_LETTER}])(?P<word>"
+    + trie_pattern(p + w for p in _PREFIXES for w in LEXICON.words)
+    + rf")(?![{ARABIC_LETTER}])"
 )
 
 # Types a unit (1-9) can be followed by, and so on: the grammar in one table.
@@ -71,20 +83,19 @@ def find_atoms(norm: str) -> Iterator[Atom]:
             if value is not None:
                 yield Atom(m.start(), m.end(), value, "digits", m.start())
             continue
-        word = m.group("word")
-        entry = LEXICON.words[word]
-        start = m.start("al") if m.group("al") else m.start("word")
-        yield Atom(
-            start,
-            m.end(),
-            entry.value,
-            entry.type,
-            m.start(),
-            wa=bool(m.group("wa")),
-            pre=m.group("pre") or "",
-            al=bool(m.group("al")),
-            word=word,
-        )
+        yield _word_atom(m.group("word"), m.start(), m.end())
+
+
+def _word_atom(text: str, start: int, end: int) -> Atom:
+    """Split the clitics off a matched number word, keeping the shortest prefix (واحد is one)."""
+    for prefix in _BY_LENGTH:
+        word = text[len(prefix) :]
+        if text.startswith(prefix) and word in LEXICON.words:
+            break
+    wa, pre, al = _PREFIXES[prefix]
+    entry = LEXICON.words[word]
+    first = start + len(wa) + len(pre)
+    return Atom(first, end, entry.value, entry.type, start, wa=bool(wa), pre=pre, al=al, word=word)
 
 
 def parse_digits(digits: str) -> float | None:
@@ -125,8 +136,13 @@ def combine(atoms: list[Atom], norm: str) -> list[Number]:
         k = i + 1
         while k < len(atoms):
             wa = _connector(atoms[k - 1], atoms[k], norm)
-            if wa is None or not builder.accept(atoms[k], wa):
+            if wa is None:
                 break
+            if not builder.accept(atoms[k], wa):
+                split = _split_wa(atoms[k])  # واحد read as و + أحد: ألفاً وأحد عشر
+                if split is None or not builder.accept(split, True):
+                    break
+                atoms[k] = split
             best = builder.result(k) or best
             k += 1
         if best is None:
@@ -136,6 +152,18 @@ def combine(atoms: list[Atom], norm: str) -> list[Number]:
         out.append(number)
         i = last + 1
     return out
+
+
+def _split_wa(atom: Atom) -> Atom | None:
+    """The same text read as و + a number word (واحد → و + أحد), when that is a number word."""
+    if atom.wa or atom.pre or atom.al or not atom.word.startswith("و"):
+        return None
+    entry = LEXICON.words.get(atom.word[1:])
+    if entry is None:
+        return None
+    return Atom(
+        atom.start + 1, atom.end, entry.value, entry.type, atom.raw, wa=True, word=atom.word[1:]
+    )
 
 
 def _connector(prev: Atom, atom: Atom, norm: str) -> bool | None:
