@@ -101,7 +101,7 @@ def _find(
     norm: NormalisedText, options: QuantityOptions, claimed: Iterable[tuple[int, int]]
 ) -> list[Quantity]:
     n = norm.text
-    numbers = _fractions(combine(list(find_atoms(n)), n), n)
+    numbers = _fractions(combine(find_atoms(n), n), n)
     items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, n)], n)
     taken = sorted(claimed)
     out = []

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rasd.quantities_lexicon import ARABIC_LETTER, Lexicon, trie_pattern
@@ -31,11 +30,16 @@ _PREFIXES = {
 }
 _PREFIXES = {(k.replace("لال", "لل")): v for k, v in _PREFIXES.items()}
 _BY_LENGTH = sorted(_PREFIXES, key=len)
-_ATOM = re.compile(
-    r"(?P<digits>(?<![0-9.,])(?:(?<![^\s(])-)?"
+_DIGITS = re.compile(
+    r"(?<![0-9.,])(?:(?<![^\s(])-)?"
     r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:[.][0-9]+|,[0-9]{1,2}(?![0-9]))?"
-    r"|(?<![0-9.,])[.][0-9]+)"
-    rf"|(?<![{ARABIC_LETTER}])(?P<word>"
+    r"|(?<![0-9.,])[.][0-9]+"
+)
+# Runs of digit-like characters: a pattern that starts with a character set lets the regex engine
+# skip to candidates in C; `_DIGITS` then reads each run (its lookbehinds see the text before it).
+_DIGIT_RUN = re.compile(r"[-.0-9][-.,0-9]*")
+_WORD = re.compile(
+    rf"(?<![{ARABIC_LETTER}])(?:"
     + trie_pattern(p + w for p in _PREFIXES for w in LEXICON.words)
     + rf")(?![{ARABIC_LETTER}])"
 )
@@ -74,16 +78,20 @@ class Number:
     atoms: int = 1
 
 
-def find_atoms(norm: str) -> Iterator[Atom]:
+def find_atoms(norm: str) -> list[Atom]:
     """Every number atom of a normalised text, in order."""
-    for m in _ATOM.finditer(norm):
-        digits = m.group("digits")
-        if digits is not None:
-            value = parse_digits(digits)
+    atoms = [_word_atom(m.group(), m.start(), m.end()) for m in _WORD.finditer(norm)]
+    for run in _DIGIT_RUN.finditer(norm):
+        for m in _DIGITS.finditer(norm, run.start(), run.end()):
+            value = parse_digits(m.group())
             if value is not None:
-                yield Atom(m.start(), m.end(), value, "digits", m.start())
-            continue
-        yield _word_atom(m.group("word"), m.start(), m.end())
+                atoms.append(Atom(m.start(), m.end(), value, "digits", m.start()))
+    atoms.sort(key=_start)
+    return atoms
+
+
+def _start(atom: Atom) -> int:
+    return atom.start
 
 
 def _word_atom(text: str, start: int, end: int) -> Atom:
@@ -120,7 +128,7 @@ def parse_number_words(text: str) -> float | None:
     from rasd.text import normalise_text
 
     norm = normalise_text(text).strip()
-    numbers = combine(list(find_atoms(norm)), norm)
+    numbers = combine(find_atoms(norm), norm)
     if len(numbers) != 1 or numbers[0].start > 0 or numbers[0].end < len(norm):
         return None
     return numbers[0].value
