@@ -228,6 +228,14 @@ def test_unknown_noun_is_not_counted():
     assert _one("وصل 30 زورقاً").counted is None
 
 
+def test_indefinite_noun_after_min_is_not_counted():
+    assert _one("تضم أربعة من أشهر العاملين").counted is None
+
+
+def test_number_after_year_word_that_is_no_year_stays():
+    assert _one("عام 250 قتيلاً").value == 250
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [
@@ -265,6 +273,9 @@ def test_ordinals_can_be_left_out():
         "يوم الإثنين",
         "يوم الأحد",
         "إحدى المدن",
+        "في عام 2014",
+        "منذ 2011",
+        "مقاتلات اف-16",
     ],
 )
 def test_not_quantities(text):

@@ -157,16 +157,24 @@ def _excluded(number: Number, n: str) -> bool:
             return True
         if _in_phone(n, s, e):
             return True
+        if s > 1 and n[s - 1] == "-" and n[s - 2].isalpha():
+            return True  # اف-16، COVID-19: part of a name
     before = _phrase_before(n, s, _CONTEXTS)
     role = before[1] if before else None
     if role == "identifier" or (role == "month_head" and number.kind == "ordinal"):
         return True
     if role == "month" and not number.words and number.value == int(number.value):
         return True  # the year of "10 يناير 2022"
+    if role == "year_head" and not number.words and _is_year(number.value):
+        return True  # عام 2014، منذ 2011
     after = _phrase_after(n, e, _CONTEXTS)
     if after and after[1] in ("month", "era") and number.kind == "cardinal":
         return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
     return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
+
+
+def _is_year(value: float) -> bool:
+    return value == int(value) and (1300 <= value <= 1500 or 1800 <= value <= 2100)
 
 
 def _in_phone(n: str, s: int, e: int) -> bool:
@@ -329,12 +337,15 @@ def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
     if not tokens or n[pos : tokens[0].start()].strip():
         return None
     start = tokens[0].start()
-    if tokens[0].group() == "من":
+    after_min = tokens[0].group() == "من"
+    if after_min:
         start = tokens[0].end()
     head = _noun_at(n, start)
     if head is None:
         return None
     end, entry, noun_start = head
+    if after_min and entry.kind == "noun" and not n.startswith(("ال", "لل"), noun_start):
+        return None  # "أربعة من أشهر …": من + an indefinite noun is no partitive
     label = entry.label
     if entry.kind in ("member", "piece"):
         group = _group_after(n, end)
