@@ -248,7 +248,7 @@ def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
 
 
 def _read_before(item: _Item, n: str) -> _Item:
-    if item.qualifier != "exact":
+    if item.qualifier != "exact" or item.number.kind == "ordinal":
         return item
     found = _phrase_before(n, item.start, _BEFORE)
     if found is None:
@@ -426,6 +426,9 @@ def _merge_ranges(items: list[_Item], n: str) -> list[_Item]:
         a = items[i]
         b = items[i + 1] if i + 1 < len(items) else None
         start = _range_start(a, b, n) if b is not None else None
+        if b is not None and start is not None and _is_period(a, b, n):
+            i += 2  # 2015-2016: a period (the times stage's), not a range of amounts
+            continue
         if b is not None and start is not None:
             low, high = sorted((a.number.value, b.number.value))
             out.append(
@@ -443,6 +446,11 @@ def _merge_ranges(items: list[_Item], n: str) -> list[_Item]:
         out.append(a)
         i += 1
     return out
+
+
+def _is_period(a: _Item, b: _Item, n: str) -> bool:
+    low, high = a.number.value, b.number.value
+    return _is_year(low) and 0 < high - low <= 100 and not n[a.end : b.start].strip(" -\u2013")
 
 
 def _range_start(a: _Item, b: _Item, n: str) -> int | None:

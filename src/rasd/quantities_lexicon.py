@@ -143,8 +143,8 @@ class Lexicon:
         units: dict[str, Unit] = {}
         for row in read_table("units.tsv"):
             unit = Unit(row["unit"], float(row["count"]), row["dimension"], float(row["factor"]))
-            for form in spellings(row["form"]):
-                units[form] = unit
+            for form in spellings(row["form"], accusative=True):
+                units.setdefault(form, unit)
         counted: dict[str, Counted] = {}
         for row in read_table("counted.tsv"):
             entry = Counted(row["label"], row["kind"])
