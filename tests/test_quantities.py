@@ -191,6 +191,8 @@ def test_percentages(text):
         ("إنتاج 10 ملايين برميل", 10_000_000, "bbl"),
         ("على بعد 20 كيلومتراً", 20, "km"),
         ("دمرت النيران 320 هكتاراً", 320, "ha"),
+        ("يمتد نحو 80 كيلو متراً", 80, "km"),
+        ("تصل إلى 50 درجة مئوية", 50, "°C"),
         ("250 مل", 250, "ml"),
         ("لتران", 2, "l"),
         ("لتر ونصف", 1.5, "l"),
@@ -218,6 +220,10 @@ def test_measures(text, value, unit):
         ("نهب مئة متجر ومصرف", "متجر ومصرف", "shops and banks"),
         ("عشرات القتلى", "القتلى", "killed"),
         ("سقوط 30 قتيلاً و40 جريحاً", "قتيلاً", "killed"),
+        ("مقتل عشرة من رجال الأمن", "رجال الأمن", "members of the security forces"),
+        ("مقتل اثنين من مقاتلي المقاومة", "مقاتلي", "fighters"),
+        ("مصرع 12 جندياً وإصابة 11 آخرين", "جندياً", "troops"),
+        ("عشرات القتلى والجرحى", "القتلى والجرحى", "killed and injured"),
     ],
 )
 def test_counted_noun(text, surface, label):
@@ -227,7 +233,7 @@ def test_counted_noun(text, surface, label):
 
 
 def test_unknown_noun_is_not_counted():
-    assert _one("وصل 30 زورقاً").counted is None
+    assert _one("غرس 30 نخلة").counted is None
 
 
 def test_indefinite_noun_after_min_is_not_counted():
@@ -279,6 +285,8 @@ def test_ordinals_can_be_left_out():
         "منذ 2011",
         "مقاتلات اف-16",
         "خلال السنة المالية 2015 - 2016",
+        "الحصن المتين",
+        "معسكر اللواء 15",
     ],
 )
 def test_not_quantities(text):

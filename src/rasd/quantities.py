@@ -344,7 +344,7 @@ def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
     if head is None:
         return None
     end, entry, noun_start = head
-    if after_min and entry.kind == "noun" and not n.startswith(("ال", "لل"), noun_start):
+    if after_min and entry.kind == "noun" and not _definite(n, noun_start, end):
         return None  # "أربعة من أشهر …": من + an indefinite noun is no partitive
     label = entry.label
     if entry.kind in ("member", "piece"):
@@ -357,10 +357,24 @@ def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
     more = _AND.match(n, end)
     if more and entry.kind == "noun":
         second = _noun_at(n, more.end())
-        if second is not None and second[1].kind == "noun":
+        # "متجر ومصرف", "القتلى والجرحى"; not "12 جنديا وإصابة": the accusative of a counted
+        # noun (جنديا) is not shared by a noun that starts a new phrase (وإصابة)
+        agree = second is not None and (n[end - 1] != "ا" or n[second[0] - 1] == "ا")
+        if second is not None and agree and second[1].kind == "noun":
             end = second[0]
             label = f"{label} and {second[1].label}"
     return noun_start, end, label
+
+
+def _definite(n: str, start: int, end: int) -> bool:
+    """Is the noun phrase at ``n[start:end]`` definite: with the article (المتظاهرين، رجال الأمن)
+    or a sound plural in construct before a definite noun (مقاتلي المقاومة)? Not "من أشهر
+    العاملين", where أشهر is an elative ("the best known of")."""
+    words = n[start:end].split()
+    if any(word.startswith(("ال", "لل")) for word in words):
+        return True
+    following = _tokens_after(n, end, 1)
+    return n[end - 1] == "ي" and bool(following) and following[0].group().startswith("ال")
 
 
 def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:

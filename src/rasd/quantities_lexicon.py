@@ -38,6 +38,7 @@ def read_table(name: str) -> list[dict[str, str]]:
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         cells = line.split("\t")
+        cells += [""] * (len(header) - len(cells))  # trailing empty cells may be left out
         if len(cells) != len(header):
             raise ModelDataError(
                 f"{DATA_PACKAGE}/{name}: data line {number} has {len(cells)} cells, the header "
@@ -48,9 +49,12 @@ def read_table(name: str) -> list[dict[str, str]]:
 
 
 def spellings(form: str, *, accusative: bool = False) -> Iterator[str]:
-    """The normalised form, its ة→ه spelling, and (``accusative``) its ـا form (جنديا)."""
+    """The normalised form, its ة→ه spelling, and for a counted noun (``accusative``) its ـا
+    form (جنديا) and the construct form of a long sound plural (مقاتلين → مقاتلي)."""
     norm = normalise_text(form)
     yield norm
+    if accusative and norm.endswith("ين") and len(norm) >= 6 and " " not in norm:
+        yield norm[:-1]
     if norm.endswith("ة"):
         yield norm[:-1] + "ه"
     if accusative and norm[-1:] not in ("ة", "ا") and " " not in norm:
@@ -98,6 +102,8 @@ class Word:
     value: float
     type: str
     """A type of numbers.tsv, or ``ordinal``."""
+    dialect: bool = False
+    """An Egyptian form: not read with the article or ب ل ك ف (المتين is "the solid")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +136,7 @@ class Lexicon:
         words: dict[str, Word] = {}
         for row in read_table("numbers.tsv"):
             for form in spellings(row["form"]):
-                words[form] = Word(float(row["value"]), row["type"])
+                words[form] = Word(float(row["value"]), row["type"], bool(row["dialect"]))
         for row in read_table("ordinals.tsv"):
             for form in spellings(row["form"]):
                 words.setdefault(form, Word(float(row["value"]), "ordinal"))

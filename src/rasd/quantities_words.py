@@ -80,7 +80,11 @@ class Number:
 
 def find_atoms(norm: str) -> list[Atom]:
     """Every number atom of a normalised text, in order."""
-    atoms = [_word_atom(m.group(), m.start(), m.end()) for m in _WORD.finditer(norm)]
+    atoms = [
+        atom
+        for m in _WORD.finditer(norm)
+        if (atom := _word_atom(m.group(), m.start(), m.end())) is not None
+    ]
     for run in _DIGIT_RUN.finditer(norm):
         for m in _DIGITS.finditer(norm, run.start(), run.end()):
             value = parse_digits(m.group())
@@ -94,7 +98,7 @@ def _start(atom: Atom) -> int:
     return atom.start
 
 
-def _word_atom(text: str, start: int, end: int) -> Atom:
+def _word_atom(text: str, start: int, end: int) -> Atom | None:
     """Split the clitics off a matched number word, keeping the shortest prefix (واحد is one)."""
     for prefix in _BY_LENGTH:
         word = text[len(prefix) :]
@@ -102,6 +106,8 @@ def _word_atom(text: str, start: int, end: int) -> Atom:
             break
     wa, pre, al = _PREFIXES[prefix]
     entry = LEXICON.words[word]
+    if entry.dialect and (pre or al):
+        return None
     first = start + len(wa) + len(pre)
     return Atom(first, end, entry.value, entry.type, start, wa=bool(wa), pre=pre, al=al, word=word)
 
