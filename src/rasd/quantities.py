@@ -17,7 +17,17 @@ from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
-from rasd.quantities_lexicon import ARABIC_LETTER, Counted, Phrases, Unit, trie_pattern
+from rasd.quantities_lexicon import (
+    ARABIC_LETTER,
+    Counted,
+    Phrases,
+    Unit,
+    phrase_after,
+    phrase_before,
+    tokens_after,
+    tokens_before,
+    trie_pattern,
+)
 from rasd.quantities_words import LEXICON, Number, combine, find_atoms
 from rasd.text import NormalisedText, normalise
 
@@ -36,10 +46,6 @@ DEFAULT_OPTIONS = QuantityOptions()
 
 T = TypeVar("T")
 
-_TOKEN = re.compile(
-    rf"[{ARABIC_LETTER}](?:\.[{ARABIC_LETTER}])+\.?|[{ARABIC_LETTER}]+|[A-Za-z]+(?:\$)?|[0-9]+(?:[.,][0-9]+)*|[^\s]"
-)
-_PROCLITIC = re.compile(r"^(?:[وف]?[بل]|[وف])(?=..)")
 _PHONE = re.compile(
     r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
     r"|\b0[0-9]{8,}\b"
@@ -53,7 +59,6 @@ _FROM = re.compile(rf"(?<![{ARABIC_LETTER}])[وف]?من\s*$")
 _TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
 _AND = re.compile(r"\s*و\s*")
 _CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
-_WINDOW = 60
 _CONTEXTS = Phrases(LEXICON.contexts)
 _BEFORE = Phrases(LEXICON.qualifiers_before)
 _AFTER = Phrases(LEXICON.qualifiers_after)
@@ -159,7 +164,7 @@ def _excluded(number: Number, n: str) -> bool:
             return True
         if s > 1 and n[s - 1] == "-" and n[s - 2].isalpha():
             return True  # اف-16، COVID-19: part of a name
-    before = _phrase_before(n, s, _CONTEXTS)
+    before = phrase_before(n, s, _CONTEXTS)
     role = before[1] if before else None
     if role == "identifier" or (role == "month_head" and number.kind == "ordinal"):
         return True
@@ -167,7 +172,7 @@ def _excluded(number: Number, n: str) -> bool:
         return True  # the year of "10 يناير 2022"
     if role == "year_head" and not number.words and _is_year(number.value):
         return True  # عام 2014، منذ 2011
-    after = _phrase_after(n, e, _CONTEXTS)
+    after = phrase_after(n, e, _CONTEXTS)
     if after and after[1] in ("month", "era") and number.kind == "cardinal":
         return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
     return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
@@ -189,68 +194,10 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 # --------------------------------------------------------------------------- around a number
 
 
-def _tokens_after(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
-    out = []
-    for m in _TOKEN.finditer(n, pos, min(len(n), pos + _WINDOW)):
-        out.append(m)
-        if len(out) == limit:
-            break
-    return out
-
-
-def _tokens_before(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
-    return list(_TOKEN.finditer(n, max(0, pos - _WINDOW), pos))[-limit:]
-
-
-def _phrase_after(
-    n: str, pos: int, phrases: Phrases[T], *, clitics: bool = False
-) -> tuple[int, T, int] | None:
-    """(end, value, start) of the longest phrase of ``phrases`` starting at the first token after
-    ``pos`` (only spaces in between)."""
-    first = _TOKEN.search(n, pos, pos + _WINDOW)
-    if first is None or n[pos : first.start()].strip():
-        return None
-    word = first.group()
-    if word not in phrases.first and not (clitics and _PROCLITIC.sub("", word) in phrases.first):
-        return None
-    tokens = _tokens_after(n, pos, phrases.size)
-    for size in range(len(tokens), 0, -1):
-        phrase = " ".join(t.group() for t in tokens[:size])
-        for key in _variants(phrase, clitics):
-            if key in phrases.table:
-                return tokens[size - 1].end(), phrases.table[key], tokens[0].start()
-    return None
-
-
-def _phrase_before(
-    n: str, pos: int, phrases: Phrases[T], *, clitics: bool = True
-) -> tuple[int, T] | None:
-    """(start, value) of the longest phrase of ``phrases`` ending just before ``pos``."""
-    tokens = _tokens_before(n, pos, phrases.size)
-    if not tokens or n[tokens[-1].end() : pos].strip(" \t"):
-        return None
-    last = tokens[-1].group()
-    if last not in phrases.last and not (clitics and _PROCLITIC.sub("", last) in phrases.last):
-        return None
-    for size in range(len(tokens), 0, -1):
-        phrase = " ".join(t.group() for t in tokens[-size:])
-        for key in _variants(phrase, clitics):
-            if key in phrases.table:
-                return tokens[-size].start(), phrases.table[key]
-    return None
-
-
-def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
-    if not clitics:
-        return (phrase,)
-    stripped = _PROCLITIC.sub("", phrase)
-    return (phrase, stripped) if stripped != phrase else (phrase,)
-
-
 def _read_before(item: _Item, n: str) -> _Item:
     if item.qualifier != "exact" or item.number.kind == "ordinal":
         return item
-    found = _phrase_before(n, item.start, _BEFORE)
+    found = phrase_before(n, item.start, _BEFORE)
     if found is None:
         return replace(item, qualifier=item.number.qualifier)
     start, qualifier = found
@@ -261,7 +208,7 @@ def _read_before(item: _Item, n: str) -> _Item:
 
 def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     if item.number.kind == "ordinal":
-        prev = _tokens_before(n, item.number.start, 1)
+        prev = tokens_before(n, item.number.start, 1)
         if prev and prev[0].group()[0].isdigit():
             return None  # "30 ثانية": seconds, the noun counted by 30
         return replace(item, kind="ordinal")
@@ -273,7 +220,7 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
             item = replace(item, number=replace(item.number, value=item.number.value + cents))
         item = replace(item, end=end, kind="money", unit=unit)
         return replace(item, qualifier=_qualifier_after(n, item))
-    measure = _phrase_after(n, end, _UNITS)
+    measure = phrase_after(n, end, _UNITS)
     if measure is not None:
         return _measure(item, n, measure[0], measure[1])
     symbol = _symbol_before(n, item.start)
@@ -284,7 +231,7 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     if options.counted:
         item = replace(item, counted=_counted_after(n, item.end))
     if item.counted is not None and item.qualifier == "exact":
-        found = _phrase_after(n, item.counted[1], _AFTER)
+        found = phrase_after(n, item.counted[1], _AFTER)
         item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
     return item
 
@@ -301,23 +248,23 @@ def _measure(item: _Item, n: str, end: int, unit: Unit) -> _Item:
 def _qualifier_after(n: str, item: _Item) -> str:
     if item.qualifier != "exact":
         return item.qualifier
-    found = _phrase_after(n, item.end, _AFTER)
+    found = phrase_after(n, item.end, _AFTER)
     return found[1] if found else item.qualifier
 
 
 def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
     """(end, ISO code, 0) of a currency after ``pos``: a word or symbol, maybe a country adjective,
     maybe "و43 سنت" (cents, folded into the value by the caller)."""
-    found = _phrase_after(n, pos, _CURRENCIES)
+    found = phrase_after(n, pos, _CURRENCIES)
     if found is None:
         return None
     end, code, _ = found
-    adjective = _phrase_after(n, end, _COUNTRIES)
+    adjective = phrase_after(n, end, _COUNTRIES)
     if adjective is not None:
         end, code = adjective[0], adjective[1]
     cents = _CENTS.match(n, end)
     if cents and code != "cent":
-        unit = _phrase_after(n, cents.end(), _CURRENCIES)
+        unit = phrase_after(n, cents.end(), _CURRENCIES)
         if unit is not None and unit[1] == "cent":
             return unit[0], code, int(cents["c"]) / 100
     return end, code, 0.0
@@ -325,7 +272,7 @@ def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
 
 def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
     """``$10``, ``€ 20``: a currency symbol right before the number."""
-    found = _phrase_before(n, pos, _CURRENCIES, clitics=False)
+    found = phrase_before(n, pos, _CURRENCIES, clitics=False)
     if found is None or n[found[0]].isalpha() or found[1] == "cent":
         return None
     return found
@@ -333,7 +280,7 @@ def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
 
 def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
     """The noun a number counts: "جندياً", "من أفراد قوات الأمن", "متجر ومصرف"."""
-    tokens = _tokens_after(n, pos, 1)
+    tokens = tokens_after(n, pos, 1)
     if not tokens or n[pos : tokens[0].start()].strip():
         return None
     start = tokens[0].start()
@@ -373,14 +320,14 @@ def _definite(n: str, start: int, end: int) -> bool:
     words = n[start:end].split()
     if any(word.startswith(("ال", "لل")) for word in words):
         return True
-    following = _tokens_after(n, end, 1)
+    following = tokens_after(n, end, 1)
     return n[end - 1] == "ي" and bool(following) and following[0].group().startswith("ال")
 
 
 def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
-    found = _phrase_after(n, pos, _COUNTED, clitics=True)
+    found = phrase_after(n, pos, _COUNTED, clitics=True)
     if found is None:
-        tokens = _tokens_after(n, pos, 1)
+        tokens = tokens_after(n, pos, 1)
         word = tokens[0].group() if tokens else ""
         if word.startswith(("ال", "لل")) and len(word) > 4:
             bare = word[2:]
@@ -392,18 +339,18 @@ def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
 
 
 def _group_after(n: str, pos: int) -> tuple[int, str] | None:
-    tokens = _tokens_after(n, pos, 1)
+    tokens = tokens_after(n, pos, 1)
     start = pos
     if tokens and tokens[0].group() == "من":
         start = tokens[0].end()
-    found = _phrase_after(n, start, _COUNTED)
+    found = phrase_after(n, start, _COUNTED)
     if found is None or found[1].kind != "group":
         return None
     return found[0], found[1].label
 
 
 def _product_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    tokens = _tokens_after(n, pos, 2)
+    tokens = tokens_after(n, pos, 2)
     if len(tokens) == 2 and tokens[0].group() == "من" and tokens[1].group()[0].isalpha():
         return tokens[1].start(), tokens[1].end(), None
     return None
@@ -472,7 +419,7 @@ def _range_start(a: _Item, b: _Item, n: str) -> int | None:
     if a.number.kind != "cardinal" or b.number.kind != "cardinal":
         return None
     gap_start, gap_end = a.end, b.start
-    cur = _phrase_after(n, a.end, _CURRENCIES)
+    cur = phrase_after(n, a.end, _CURRENCIES)
     if cur is not None and cur[0] <= gap_end:
         gap_start = cur[0]  # 10$-20$
     gap = n[gap_start:gap_end]

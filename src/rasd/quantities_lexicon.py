@@ -1,5 +1,6 @@
 """The Arabic lexicons of the quantities stage, loaded once from ``rasd/quantities_data/*.tsv``,
-and the regular expressions built from them.
+the regular expressions built from them, and the lookup of a table's phrases just before or
+after a position of a normalised text.
 
 Every form is normalised the way `rasd.text.normalise` normalises a document (alef variants, ى→ي,
 no harakat), so the patterns match the normalised view of a text. Word lists are compiled as
@@ -190,3 +191,75 @@ def _adjectives() -> dict[str, str]:
         for form in (base, base + "ا", base + "ة", base + "ه", base + "ين"):
             table[form] = row["code"]
     return table
+
+
+# --------------------------------------------------------------- phrases around a position
+
+# Words of the normalised text as the phrase tables see them: abbreviations (ج.م), Arabic and
+# Latin words (US$), numbers, and any other single character ($ % €).
+_TOKEN = re.compile(
+    rf"[{ARABIC_LETTER}](?:\.[{ARABIC_LETTER}])+\.?|[{ARABIC_LETTER}]+"
+    r"|[A-Za-z]+(?:\$)?|[0-9]+(?:[.,][0-9]+)*|[^\s]"
+)
+_PROCLITIC = re.compile(r"^(?:[وف]?[بل]|[وف])(?=..)")
+_WINDOW = 60
+
+
+def tokens_after(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
+    """Up to ``limit`` tokens of ``n`` from ``pos`` on (within a short window)."""
+    out = []
+    for m in _TOKEN.finditer(n, pos, min(len(n), pos + _WINDOW)):
+        out.append(m)
+        if len(out) == limit:
+            break
+    return out
+
+
+def tokens_before(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
+    """The last ``limit`` tokens of ``n`` before ``pos`` (within a short window)."""
+    return list(_TOKEN.finditer(n, max(0, pos - _WINDOW), pos))[-limit:]
+
+
+def phrase_after(
+    n: str, pos: int, phrases: Phrases[T], *, clitics: bool = False
+) -> tuple[int, T, int] | None:
+    """(end, value, start) of the longest phrase of ``phrases`` starting at the first token after
+    ``pos`` (only spaces in between)."""
+    first = _TOKEN.search(n, pos, pos + _WINDOW)
+    if first is None or n[pos : first.start()].strip():
+        return None
+    word = first.group()
+    if word not in phrases.first and not (clitics and _PROCLITIC.sub("", word) in phrases.first):
+        return None
+    tokens = tokens_after(n, pos, phrases.size)
+    for size in range(len(tokens), 0, -1):
+        phrase = " ".join(t.group() for t in tokens[:size])
+        for key in _variants(phrase, clitics):
+            if key in phrases.table:
+                return tokens[size - 1].end(), phrases.table[key], tokens[0].start()
+    return None
+
+
+def phrase_before(
+    n: str, pos: int, phrases: Phrases[T], *, clitics: bool = True
+) -> tuple[int, T] | None:
+    """(start, value) of the longest phrase of ``phrases`` ending just before ``pos``."""
+    tokens = tokens_before(n, pos, phrases.size)
+    if not tokens or n[tokens[-1].end() : pos].strip(" \t"):
+        return None
+    last = tokens[-1].group()
+    if last not in phrases.last and not (clitics and _PROCLITIC.sub("", last) in phrases.last):
+        return None
+    for size in range(len(tokens), 0, -1):
+        phrase = " ".join(t.group() for t in tokens[-size:])
+        for key in _variants(phrase, clitics):
+            if key in phrases.table:
+                return tokens[-size].start(), phrases.table[key]
+    return None
+
+
+def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
+    if not clitics:
+        return (phrase,)
+    stripped = _PROCLITIC.sub("", phrase)
+    return (phrase, stripped) if stripped != phrase else (phrase,)
