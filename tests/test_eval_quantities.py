@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from conftest import ROOT, shared_path
 from rasd.cli import main
 from rasd.errors import InputError
 from rasd.evaluate import check_floors
 from rasd.evaluate.quantities import evaluate_duckling
-from tests.conftest import ROOT, shared_path
 
 
 @pytest.fixture(scope="module")
