@@ -58,6 +58,8 @@ _BETWEEN = re.compile(rf"(?<![{ARABIC_LETTER}])(?:ما\s+|فيما\s+)?[وف]?ب
 _FROM = re.compile(rf"(?<![{ARABIC_LETTER}])[وف]?من\s*$")
 _TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
 _AND = re.compile(r"\s*و\s*")
+_OR = re.compile(r"\s+او\s+")
+_PERCENT_BEFORE = re.compile(r"[%٪]\s?$")
 _CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
 _CONTEXTS = Phrases(LEXICON.contexts)
 _BEFORE = Phrases(LEXICON.qualifiers_before)
@@ -223,6 +225,9 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     measure = phrase_after(n, end, _UNITS)
     if measure is not None:
         return _measure(item, n, measure[0], measure[1])
+    sign = _PERCENT_BEFORE.search(n, max(0, item.start - 2), item.start)
+    if sign is not None:
+        return replace(item, start=sign.start(), kind="percent")  # %35: bidi order
     symbol = _symbol_before(n, item.start)
     if symbol is not None:
         start, unit = symbol
@@ -430,8 +435,10 @@ def _range_start(a: _Item, b: _Item, n: str) -> int | None:
         m = _BETWEEN.search(n, lo, a.start)
         return m.start() if m else None
     if _TO.fullmatch(gap):
-        m = _FROM.search(n, lo, a.start)
+        m = _FROM.search(n, lo, a.start) or _BETWEEN.search(n, lo, a.start)
         return m.start() if m else None
+    if _OR.fullmatch(gap) and b.number.value > a.number.value:
+        return a.start  # ثلاثة أو أربعة أشخاص
     return None
 
 
