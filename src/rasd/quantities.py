@@ -225,6 +225,8 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     measure = phrase_after(n, end, _UNITS)
     if measure is not None:
         return _measure(item, n, measure[0], measure[1])
+    if item.number.ambiguous:
+        return None  # نص البيان: "text", not a half
     sign = _PERCENT_BEFORE.search(n, max(0, item.start - 2), item.start)
     if sign is not None:
         return replace(item, start=sign.start(), kind="percent")  # %35: bidi order

@@ -103,8 +103,10 @@ class Word:
     value: float
     type: str
     """A type of numbers.tsv, or ``ordinal``."""
-    dialect: bool = False
-    """An Egyptian form: not read with the article or ب ل ك ف (المتين is "the solid")."""
+    dialect: str = ""
+    """``eg``: an Egyptian form, not read with the article or ب ل ك ف (المتين is "the solid");
+    ``eg-msa``: one that is also an MSA word (نص "text"), read only in a compound or with a
+    unit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,7 @@ class Lexicon:
         words: dict[str, Word] = {}
         for row in read_table("numbers.tsv"):
             for form in spellings(row["form"]):
-                words[form] = Word(float(row["value"]), row["type"], bool(row["dialect"]))
+                words[form] = Word(float(row["value"]), row["type"], row["dialect"])
         for row in read_table("ordinals.tsv"):
             for form in spellings(row["form"]):
                 words.setdefault(form, Word(float(row["value"]), "ordinal"))

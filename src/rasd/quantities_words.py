@@ -61,6 +61,8 @@ class Atom:
     pre: str = ""
     al: bool = False
     word: str = ""
+    ambiguous: bool = False
+    """Also an MSA word that is no number (نص "text"): a number only in company."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,8 @@ class Number:
     words: bool = False
     """Written (at least partly) in words."""
     atoms: int = 1
+    ambiguous: bool = False
+    """One word that is also an MSA non-number (نص): a quantity only before a unit."""
 
 
 def find_atoms(norm: str) -> list[Atom]:
@@ -109,7 +113,18 @@ def _word_atom(text: str, start: int, end: int) -> Atom | None:
     if entry.dialect and (pre or al):
         return None
     first = start + len(wa) + len(pre)
-    return Atom(first, end, entry.value, entry.type, start, wa=bool(wa), pre=pre, al=al, word=word)
+    return Atom(
+        first,
+        end,
+        entry.value,
+        entry.type,
+        start,
+        wa=bool(wa),
+        pre=pre,
+        al=al,
+        word=word,
+        ambiguous=entry.dialect == "eg-msa",
+    )
 
 
 def parse_digits(digits: str) -> float | None:
@@ -332,5 +347,6 @@ class _Builder:
             value_max=value_max,
             words=self.words,
             atoms=self.count,
+            ambiguous=self.count == 1 and first.ambiguous,
         )
         return index, number
