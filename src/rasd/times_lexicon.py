@@ -113,7 +113,7 @@ def builtin() -> Lexicon:
     for form in ("القليلة", "الأخيرة", "الأخير", "هذا", "هذه"):
         add(form, ("fill", normalise_text(form)))
     entries = {form: tuple(dict.fromkeys(values)) for form, values in table.items()}
-    words = rf"(?<![{_LETTER}])(?P<pre>[وف]?[بلك]?)(?P<word>{_trie(entries)})(?![{_LETTER}])"
+    words = rf"(?<![{_LETTER}])(?P<pre>[وف]??[بلك]??)(?P<word>{_trie(entries)})(?![{_LETTER}])"
     firsts = {form.split(" ")[0] for form in entries}
     first_words = frozenset({p + w for w in firsts for p in _PROCLITICS} | {"ه", "م"})
     return Lexicon(entries, re.compile(f"{words}|{_DIGIT_ATOMS}"), first_words)
