@@ -39,7 +39,7 @@ def nth(r: Reader, i: int) -> Result:
     m = _month(r, k, parts, k - 1, has_day=True) or _relative_month(r, k, parts)
     if m is None:
         return None
-    return (year(r, m, parts) or m), parts
+    return (year(r, m, parts, m - 1) or m), parts
 
 
 def _relative_month(r: Reader, k: int, parts: Parts) -> int | None:
@@ -177,7 +177,7 @@ def _day_anchor(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None
             m = _month(r, k + 1, parts, k, has_day=True) or _relative_month(r, k + 1, parts)
             if m is not None:
                 parts.nth = -1
-                return year(r, m, parts) or m
+                return year(r, m, parts, m - 1) or m
         return _date(r, k, parts, k - 1) or k
     rel = r.at(j, "rel", prev)
     if rel is not None and not (r.word(j) == "اليوم" and r.at(j + 1, "ord", j)):
@@ -258,7 +258,7 @@ def _date(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
             if first is not None and last is not None:
                 parts.day, parts.day_to = first, last
                 k += 2
-        return year(r, k, parts) or _month_step(r, k, parts) or k
+        return year(r, k, parts, k - 1) or _month_step(r, k, parts) or k
     if day is not None and parts.weekday is not None and parts.edge is None:
         parts.day = day  # السبت السادس عشر: a day of the current month
         return k
@@ -295,17 +295,16 @@ def _month(r: Reader, k: int, parts: Parts, prev: int | None, *, has_day: bool) 
     alt = r.at(k + 1, "month", k)
     gap = r.gap(k, k + 1) if alt is not None else ""
     has_alt = alt is not None and alt[0] == month[0] and ("/" in gap or "(" in gap)
-    if month[2] and not (has_day or said or has_alt or year(r, k + 1, Parts(0, 0))):
+    if month[2] and not (has_day or said or has_alt or year(r, k + 1, Parts(0, 0), k)):
         return None
     parts.month, parts.hijri = month[0], month[1] == "hijri"
     return k + 2 if has_alt else k + 1
 
 
-def year(
-    r: Reader, k: int, parts: Parts, prev: int | None = None, *, alone: bool = False
-) -> int | None:
-    """A year after a month (``2022``, ``عام 2015``) or alone (``عام 2015``, ``2002م``)."""
-    first = prev if prev is not None else (k - 1 if k > 0 else None)
+def year(r: Reader, k: int, parts: Parts, prev: int | None, *, alone: bool = False) -> int | None:
+    """A year after atom ``prev`` (a month: ``2022``, ``عام 2015``), or alone (``عام 2015``,
+    ``2002م``) when ``prev`` is None."""
+    first = prev
     unit = r.at(k, "unit", first)
     said = unit is not None and unit[0] == "year" and unit[1] == 1
     step = r.at(k + 1, "mod", k) if said and unit[2] and not alone else None

@@ -106,6 +106,8 @@ def _count(r: Reader, i: int) -> Result:
         unit = r.at(k, "unit", prev)
         if unit is None or unit[2] or unit[1] == 0 or (unit[1] == 1 and marker is None):
             return None
+        if unit[0] == "year" and year(r, k, Parts(0, 0), prev, alone=True):
+            return None  # خلال عام 2003: a year, not a duration
         count = unit[1]
     if marker is None and count == 1:
         return None
