@@ -91,6 +91,7 @@ def find_times(doc: Document, options: TimeOptions = DEFAULT_OPTIONS) -> tuple[T
             direction = "future"
         fields = resolve(parts, Reference(day, moment, direction))
         start, end = norm.to_original(parts.start, parts.end)
+        end = _balance_parenthesis(doc.text, start, end)
         times.append(Time(start=start, end=end, surface=doc.text[start:end], **fields))
     return tuple(times)
 
@@ -100,6 +101,13 @@ def reference_of(published: date | datetime | None) -> tuple[date | None, dateti
     if isinstance(published, datetime):
         return published.date(), published.replace(tzinfo=None)
     return published, None
+
+
+def _balance_parenthesis(text: str, start: int, end: int) -> int:
+    """Take in the ")" that closes a "(" inside the span: اليوم (الاثنين) ، يوليو (تموز)."""
+    if text.count("(", start, end) > text.count(")", start, end) and text[end : end + 1] == ")":
+        return end + 1
+    return end
 
 
 def _future_tense(norm: str, parts: Parts) -> bool:

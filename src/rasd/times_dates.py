@@ -235,7 +235,10 @@ def _date(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     ndate = r.at(j, "ndate", prev)
     if ndate is not None:
         _set_numeric_date(parts, ndate)
-        return j + 1
+        era = r.at(j + 1, "era", j)
+        if era == "ه" or (era is None and parts.year is not None and 1300 <= parts.year < 1600):
+            parts.hijri = parts.year_hijri = True  # 23/ 9/ 1436هـ
+        return j + 2 if era is not None else j + 1
     k = j
     if k < len(r.atoms) and r.word(k) == "اليوم" and r.at(k + 1, "ord", k) is not None:
         k += 1
@@ -259,7 +262,8 @@ def _date(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
                 parts.day, parts.day_to = first, last
                 k += 2
         return year(r, k, parts, k - 1) or _month_step(r, k, parts) or k
-    if day is not None and parts.weekday is not None and parts.edge is None:
+    said = day is not None and r.at(k - 1, "ord") is not None
+    if said and parts.weekday is not None and parts.edge is None:
         parts.day = day  # السبت السادس عشر: a day of the current month
         return k
     if day is not None:
@@ -294,7 +298,7 @@ def _month(r: Reader, k: int, parts: Parts, prev: int | None, *, has_day: bool) 
         return None
     alt = r.at(k + 1, "month", k)
     gap = r.gap(k, k + 1) if alt is not None else ""
-    has_alt = alt is not None and alt[0] == month[0] and ("/" in gap or "(" in gap)
+    has_alt = alt is not None and alt[0] == month[0] and "\n" not in gap
     if month[2] and not (has_day or said or has_alt or year(r, k + 1, Parts(0, 0), k)):
         return None
     parts.month, parts.hijri = month[0], month[1] == "hijri"

@@ -101,6 +101,8 @@ def _count(r: Reader, i: int) -> Result:
         unit = r.at(k, "unit", k - 1)
         if unit is None or unit[2] or unit[1] == 2 or not 0 < count <= 1000:
             return None
+        if unit[0] == "year" and year(r, k, Parts(0, 0), None, alone=True):
+            return None  # رقم 2 لسنة 2015: a law's number, then a year
     else:
         k = j
         unit = r.at(k, "unit", prev)
@@ -108,6 +110,8 @@ def _count(r: Reader, i: int) -> Result:
             return None
         if unit[0] == "year" and year(r, k, Parts(0, 0), prev, alone=True):
             return None  # خلال عام 2003: a year, not a duration
+        if any(r.at(k + 1, cat, k) is not None for cat in ("month", "hmonth", "weekday")):
+            return None  # خلال شهر رمضان: a month name follows
         count = unit[1]
     if marker is None and count == 1:
         return None

@@ -33,7 +33,16 @@ class Reference:
 
 
 def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
-    """The `rasd.document.Time` fields (other than the span) of one expression."""
+    """The `rasd.document.Time` fields (other than the span) of one expression. A value that
+    falls outside the calendar (years 1-9999) is left out and flagged invalid."""
+    try:
+        return _resolve(parts, ref)
+    except (OverflowError, ValueError):
+        kind = {"count": "duration", "vague": "vague", "date": "absolute"}.get(parts.kind)
+        return {"kind": kind or "relative", "granularity": parts.unit or "day", "valid": False}
+
+
+def _resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.year_step is not None and parts.year is None and ref.day is not None:
         parts = replace(parts, year=ref.day.year + parts.year_step)
     if parts.to is not None:
@@ -65,8 +74,8 @@ def _range(parts: Parts, ref: Reference) -> dict[str, Any]:
         end.kind = "date"
     if end.month is None and end.kind == "date":
         end = replace(end, month=parts.month, year=parts.year)
-    first = resolve(replace(parts, to=None), ref)
-    last = resolve(end, ref)
+    first = _resolve(replace(parts, to=None), ref)
+    last = _resolve(end, ref)
     if first.get("value") and last.get("value"):
         first["value"] = f"{first['value']}/{last['value']}"
     return first
