@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from conftest import ROOT, shared_path
 from rasd.cli import main
 from rasd.evaluate import check_floors
 from rasd.evaluate.times import evaluate_duckling, evaluate_timeml, read_timeml
-from tests.conftest import ROOT, shared_path
 
 FLOORS = ROOT / "floors" / "times.json"
 
