@@ -223,7 +223,7 @@ def _edge(r: Reader, j: int, parts: Parts, edge: str) -> int | None:
     """أوائل آذار، منتصف الشهر، أواخر العام الماضي، نهاية 2015."""
     parts.edge = edge
     unit = r.at(j + 1, "unit", j)
-    if unit is not None and unit[2] and unit[1] == 1 and unit[0] in ("month", "year"):
+    if unit is not None and unit[2] and unit[1] == 1 and unit[0] in ("week", "month", "year"):
         step = r.at(j + 2, "mod", j + 1)
         parts.kind, parts.unit, parts.step = "unit", unit[0], step or 0
         return j + 3 if step is not None else j + 2
@@ -322,7 +322,9 @@ def year(r: Reader, k: int, parts: Parts, prev: int | None, *, alone: bool = Fal
     digits = len(r.word(n))
     era = r.at(n + 1, "era", n)
     if not said and era is None and (digits != 4 or alone):
-        return None
+        after_edge = prev is not None and r.at(prev, "edge") is not None  # مطلع 2015
+        if not (alone and digits == 4 and (after_edge or r.bare_year(n))):
+            return None
     if said and not 1 <= digits <= 4:
         return None
     parts.year = value
