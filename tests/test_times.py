@@ -143,6 +143,8 @@ def test_relative_offset_is_kept_and_no_value_without_publication_date(text, off
         "مارس الضغط على الحكومة",
         "قال 2030 جنديا",
         "وصل في 2030 جندياً",
+        "وصل الرئيس رمضان قاديروف",
+        "الفريق متقدم 1 - صفر",
         "في 1800 موقع",
     ],
 )
@@ -273,3 +275,18 @@ def test_no_crash_on_time_like_strings(pieces, published):
         for found in find_times(doc, options):
             assert text[found.start : found.end] == found.surface
             assert found.valid or found.value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "value", "hijri"),
+    [
+        ("مسلسلات رمضان المقبل", date(2015, 7, 21), "2016-06-06/2016-07-05", "1437-09"),
+        ("في رمضان الماضي", date(2015, 7, 21), "2015-06-18/2015-07-16", "1436-09"),
+        ("يعمل 8 ساعات و6 في رمضان", date(2015, 7, 21), "2015-06-18/2015-07-16", "1436-09"),
+        # a real date before the Umm al-Qura tables: kept, no Gregorian value, not "invalid"
+        ("في الخامس من شوال عام 1319", date(2015, 7, 21), None, "1319-10-05"),
+    ],
+)
+def test_hijri_month_names(text, published, value, hijri):
+    found = _one(text, published=published)
+    assert (found.kind, found.value, found.hijri, found.valid) == ("hijri", value, hijri, True)

@@ -251,6 +251,8 @@ def _date(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
         last = _range_day(r, k - 1)
         if last is not None:
             parts.day_to, prev, k = last, k, k + 1
+    if day is not None and not r.tight(k - 1, k):
+        return None  # و6 في رمضان: a number, then a month after في, is not a date
     m = _month(r, k, parts, prev, has_day=day is not None)
     if m is not None:
         k = m
@@ -299,8 +301,16 @@ def _month(r: Reader, k: int, parts: Parts, prev: int | None, *, has_day: bool) 
     alt = r.at(k + 1, "month", k)
     gap = r.gap(k, k + 1) if alt is not None else ""
     has_alt = alt is not None and alt[0] == month[0] and "\n" not in gap
-    if month[2] and not (has_day or said or has_alt or year(r, k + 1, Parts(0, 0), k)):
-        return None
+    if month[2] and not (
+        has_day
+        or said
+        or has_alt
+        or year(r, k + 1, Parts(0, 0), k)
+        or r.at(k + 1, "mod", k) is not None
+        or (prev is not None and r.at(prev, "edge") is not None)
+        or r.month_context(k)
+    ):
+        return None  # مارس الضغط، الرئيس رمضان قاديروف: a verb or a name, not a month
     parts.month, parts.hijri = month[0], month[1] == "hijri"
     return k + 2 if has_alt else k + 1
 

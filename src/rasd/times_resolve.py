@@ -331,7 +331,8 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
         # a Gregorian year after a Hijri month (رمضان 2019): that month in that Gregorian year
         year = _hijri_year_in(year, parts.month or 1)
     if year is None and ref.day is not None:
-        year = _hijri_year_near(ref, parts.month or 1, parts.day or 1)
+        direction = _STEP_DIRECTION.get(parts.step or 0) or ref.direction
+        year = _hijri_year_near(ref, parts.month or 1, parts.day or 1, direction)
     if parts.month is None:
         out["granularity"] = "year"
         first, last = _hijri_span(year, 1, 1, year, 12)
@@ -345,7 +346,9 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
     if year is not None:
         out["hijri"] = "-".join(f"{n:02d}" for n in (year, parts.month, parts.day) if n)
     if year is not None and first is None:
-        return {**out, "valid": False}
+        # an impossible day (35 رمضان) is invalid; a real date outside the Umm al-Qura tables
+        # (before 1343 or after 1500 AH) is kept without a Gregorian value
+        return {**out, "valid": parts.day is None or parts.day <= 30}
     if first is not None and last is not None:
         out["value"] = first.isoformat() if first == last else f"{first}/{last}"
     return _with_clock(parts, ref, first, out) if parts.day else out
@@ -428,14 +431,16 @@ def _hijri_year_in(gregorian_year: int, month: int) -> int | None:
     return start.year if month >= start.month else start.year + 1
 
 
-def _hijri_year_near(ref: Reference, month: int, day: int) -> int | None:
+def _hijri_year_near(
+    ref: Reference, month: int, day: int, direction: str | None = None
+) -> int | None:
     if ref.day is None:
         return None
     try:
         today = Gregorian.fromdate(ref.day).to_hijri()
     except (ValueError, OverflowError):
         return None
-    if ref.direction == "past":
+    if (direction or ref.direction) == "past":
         return today.year - 1 if (month, day) > (today.month, today.day) else today.year
     return today.year if (month, day) >= (today.month, today.day) else today.year + 1
 
