@@ -32,10 +32,15 @@ from rasd.times_resolve import Reference, resolve
 
 DIRECTIONS = ("past", "future")
 # A future tense before the expression in its sentence: سوف, or سـ on an imperfect verb (ستنتهي،
-# سيزور); the lookahead leaves out common nouns that start the same way (سياسة، سيارة، سنة، ستة…).
+# سيزور، سنعمل); the lookahead leaves out common nouns that start the same way (سياسة، سيارة،
+# سياحة، سينما، سيول، سنة، سنوات، ستة، ستين، سنغافورة…).
+_NOT_VERBS = (
+    "ياس|يار|ياح|يطر|يناريو|يناء|ينما|يول|يدة|يدي|يد\b|يرة|يف\b|يل\b|يبير|يرين|يراليون"
+    "|تة|تين|تار|ترة|توك|تمائة|نة|نو|نين|نغاف|ناتور|نتر|نترال|نتيم|ندات|ند\b"
+)
 _FUTURE = re.compile(
-    r"(?<![\u0621-\u064a])(?:سوف|س(?!ياس|يار|يد|يطر|يناريو|تين|تة|تار|نة|نو|نين|ين)[يتنا]"
-    r"[\u0621-\u064a]{3,})(?![\u0621-\u064a])"
+    rf"(?<![\u0621-\u064a])(?:سوف|س(?!{_NOT_VERBS})[يتن][\u0621-\u064a]{{3,}})"
+    r"(?![\u0621-\u064a])"
 )
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _TENSE_WINDOW = 80
