@@ -23,6 +23,7 @@ GAP = re.compile(
 )
 MAX_GAP = 16
 _YEAR_BEFORE = re.compile(r"(?<![\u0621-\u064a])[وف]?(?:في|منذ|حتي|حتى|بحلول)\s+$")
+_TWO_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:بين|هذين|هذان|هاتين|كلا|لكلا)\s+$")
 _TIGHT = re.compile(r"\s*(?:من\s+)?")
 _MONTH_BEFORE = re.compile(
     r"(?<![\u0621-\u064a])[وف]?(?:في|خلال|منذ|حتي|حتى|طوال|طيلة|قبل|بعد|اواخر|اوائل)\s+$"
@@ -166,6 +167,14 @@ class Reader:
         atom = self.atoms[i]
         start = atom.start - len(atom.pre)
         return _MONTH_BEFORE.search(self.norm, max(0, start - 8), start) is not None
+
+    def counts_two(self, i: int) -> bool:
+        """Is atom ``i`` the word الاثنين meaning "the two" (بين الاثنين، هذين الاثنين)?"""
+        atom = self.atoms[i]
+        if atom.word != "الاثنين":
+            return False
+        start = atom.start - len(atom.pre)
+        return _TWO_BEFORE.search(self.norm, max(0, start - 8), start) is not None
 
     def bare_year(self, i: int) -> bool:
         """Is atom ``i`` a year written without عام/سنة: 4 digits 1900-2100 after في، منذ، حتى

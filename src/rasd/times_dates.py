@@ -197,6 +197,8 @@ def _weekday(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     weekday = r.at(k, "weekday", j if said_day else prev)
     if weekday is None or (weekday[1] and not said_day and not _week_follows(r, k)):
         return None
+    if not said_day and r.counts_two(k):
+        return None  # بين الاثنين، هذين الاثنين: "the two", not Monday
     parts.weekday = weekday[0]
     k += 1
     step = r.at(k, "mod", k - 1)
@@ -246,17 +248,18 @@ def _date(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     if day is None:
         value = r.at(k, "num", prev if k == j else k - 1)
         day = value if value is not None and len(r.word(k)) <= 2 else None
+    last = None
     if day is not None:
         prev, k = k, k + 1
         last = _range_day(r, k - 1)
         if last is not None:
-            parts.day_to, prev, k = last, k, k + 1
+            prev, k = k, k + 1
     if day is not None and not r.tight(k - 1, k):
         return None  # و6 في رمضان: a number, then a month after في, is not a date
     m = _month(r, k, parts, prev, has_day=day is not None)
     if m is not None:
         k = m
-        parts.day = day
+        parts.day, parts.day_to = day, last
         if day is None:  # يوليو 13-15، تموز 13 الى 15
             first = _range_day(r, k - 1, gap=GAP)
             last = _range_day(r, k) if first is not None else None

@@ -19,7 +19,6 @@ from rasd.times_atoms import Parts
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 _TIME_CODE = {"hour": "H", "minute": "M", "second": "S"}
 _YEARS = {"decade": 10, "century": 100}
-_STEP_DIRECTION = {-1: "past", 0: None, 1: "future"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +63,13 @@ def _resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.kind == "clock":
         return _with_clock(parts, ref, ref.day, {"kind": "relative", "granularity": "day"})
     return _date(parts, ref)
+
+
+def _step_direction(step: int | None) -> str | None:
+    """الماضي (-1), قبل الماضي (-2) … point back; المقبل, بعد المقبل … forward."""
+    if not step:
+        return None
+    return "past" if step < 0 else "future"
 
 
 def _range(parts: Parts, ref: Reference) -> dict[str, Any]:
@@ -142,7 +148,7 @@ def _unit(parts: Parts, ref: Reference) -> dict[str, Any]:
         "kind": "relative",
         "granularity": unit,
         "offset": offset,
-        "direction": _STEP_DIRECTION.get(step),
+        "direction": _step_direction(step),
         "mod": parts.edge,
     }
     if ref.day is None:
@@ -162,7 +168,7 @@ def _unit(parts: Parts, ref: Reference) -> dict[str, Any]:
 def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.hijri:
         return _hijri(parts, ref)
-    direction = _STEP_DIRECTION.get(parts.step or 0) or ref.direction
+    direction = _step_direction(parts.step) or ref.direction
     kind = "absolute"
     out: dict[str, Any] = {"mod": parts.edge}
     if parts.nth is not None or (parts.unit == "month" and parts.step is not None):
@@ -170,7 +176,7 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.month is None and parts.day is None and parts.weekday is not None:
         day = _weekday(parts, ref)
         kind = "weekday"
-        out["direction"] = _STEP_DIRECTION.get(parts.step or 0)
+        out["direction"] = _step_direction(parts.step)
     elif parts.month is None and parts.day is not None:
         day = _safe_date(ref.day.year, ref.day.month, parts.day) if ref.day else None
     elif parts.month is None:
@@ -289,10 +295,10 @@ def _weekday(parts: Parts, ref: Reference) -> date | None:
     step = parts.step
     if step == 0:
         return ref.day + timedelta(days=wanted - today)
-    if step == -1 or (step is None and ref.direction == "past"):
-        back = (today - wanted) % 7
-        return ref.day - timedelta(days=back or (7 if step == -1 else 0))
-    return ref.day + timedelta(days=(wanted - today - 1) % 7 + 1)
+    if (step or 0) < 0 or (step is None and ref.direction == "past"):
+        back = (today - wanted) % 7 or (7 if step else 0)
+        return ref.day - timedelta(days=back + 7 * (-(step or -1) - 1))
+    return ref.day + timedelta(days=(wanted - today - 1) % 7 + 1 + 7 * ((step or 1) - 1))
 
 
 def _day_month(month: int, day: int, ref: Reference, direction: str) -> tuple[date | None, bool]:
@@ -331,7 +337,7 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
         # a Gregorian year after a Hijri month (رمضان 2019): that month in that Gregorian year
         year = _hijri_year_in(year, parts.month or 1)
     if year is None and ref.day is not None:
-        direction = _STEP_DIRECTION.get(parts.step or 0) or ref.direction
+        direction = _step_direction(parts.step) or ref.direction
         year = _hijri_year_near(ref, parts.month or 1, parts.day or 1, direction)
     if parts.month is None:
         out["granularity"] = "year"
