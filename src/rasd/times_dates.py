@@ -225,6 +225,10 @@ def _edge(r: Reader, j: int, parts: Parts, edge: str) -> int | None:
     """أوائل آذار، منتصف الشهر، أواخر العام الماضي، نهاية 2015."""
     parts.edge = edge
     unit = r.at(j + 1, "unit", j)
+    if unit is not None and year(r, j + 1, Parts(0, 0), j) is not None:
+        unit = None  # نهاية العام 2014: a written year
+    if r.word(j) in ("نصف", "نص"):
+        unit = None  # نصف السنة is half a year; نصف شهر مارس the middle of March
     if unit is not None and unit[2] and unit[1] == 1 and unit[0] in ("week", "month", "year"):
         step = r.at(j + 2, "mod", j + 1)
         parts.kind, parts.unit, parts.step = "unit", unit[0], step or 0

@@ -101,6 +101,8 @@ def _count(r: Reader, i: int) -> Result:
         unit = r.at(k, "unit", k - 1)
         if unit is None or unit[2] or unit[1] == 2 or not 0 < count <= 1000:
             return None
+        if r.gap(k - 1, k).strip():
+            return None  # حتى 30 من شهر شوال: a day of a month, not thirty months
         if unit[0] == "year" and year(r, k, Parts(0, 0), None, alone=True):
             return None  # رقم 2 لسنة 2015: a law's number, then a year
     else:
@@ -113,6 +115,8 @@ def _count(r: Reader, i: int) -> Result:
         if any(r.at(k + 1, cat, k) is not None for cat in ("month", "hmonth", "weekday")):
             return None  # خلال شهر رمضان: a month name follows
         count = unit[1]
+        if unit[0] == "decade" and marker is None:
+            return None  # عقدين: also "two contracts"
     if marker is None and count == 1:
         return None
     role = marker or "for"

@@ -337,8 +337,8 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
         # a Gregorian year after a Hijri month (رمضان 2019): that month in that Gregorian year
         year = _hijri_year_in(year, parts.month or 1)
     if year is None and ref.day is not None:
-        direction = _step_direction(parts.step) or ref.direction
-        year = _hijri_year_near(ref, parts.month or 1, parts.day or 1, direction)
+        direction = "current" if parts.step == 0 else _step_direction(parts.step)
+        year = _hijri_year_near(ref, parts.month or 1, parts.day or 1, direction or ref.direction)
     if parts.month is None:
         out["granularity"] = "year"
         first, last = _hijri_span(year, 1, 1, year, 12)
@@ -446,6 +446,8 @@ def _hijri_year_near(
         today = Gregorian.fromdate(ref.day).to_hijri()
     except (ValueError, OverflowError):
         return None
+    if direction == "current":  # شوال الجاري
+        return today.year
     if (direction or ref.direction) == "past":
         return today.year - 1 if (month, day) > (today.month, today.day) else today.year
     return today.year if (month, day) >= (today.month, today.day) else today.year + 1
