@@ -76,7 +76,7 @@ def clock(r: Reader, i: int, parts: Parts) -> Result:
             j = _minutes(r, hour[0], parts, hour[1])
     elif r.at(i, "clock") is not None:
         j = _set_clock_text(parts, r.at(i, "clock"), i + 1)
-    elif r.at(i, "ord") is not None and r.at(i, "ord") <= 12:
+    elif r.at(i, "ord") is not None and r.at(i, "ord") <= 12 and not _after_unit(r, i):
         j = _minutes(r, i + 1, parts, r.at(i, "ord"))
         if not _clock_pod(r, j, parts):
             return None
@@ -86,6 +86,11 @@ def clock(r: Reader, i: int, parts: Parts) -> Result:
     if _clock_pod(r, j, parts):
         j += 1
     return j, parts
+
+
+def _after_unit(r: Reader, i: int) -> bool:
+    """الساعات الأولى: an ordinal after a unit ranks the unit, it is not an hour."""
+    return i > 0 and "unit" in r.atoms[i - 1].cats and r.adjacent(i - 1, i)
 
 
 def _clock_pod(r: Reader, j: int, parts: Parts) -> bool:

@@ -97,6 +97,8 @@ def builtin() -> Lexicon:
         add(form, ("unit", (unit, int(count), definite == "1")))
     for form, value in _rows("numbers.tsv"):
         add(form, ("numw", int(value)))
+        if " " not in form:
+            add("ال" + form, ("numw", int(value)))  # الأيام الثلاثة
     for form, number in _ordinal_forms(_rows("ordinals.tsv")):
         add(form, ("ord", number))
     for form, step in _rows("modifiers.tsv"):

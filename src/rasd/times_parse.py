@@ -39,11 +39,26 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
             i += 1
             continue
         j, parts = result
+        if parts.kind == "clock":
+            j, parts = _clock_day(reader, j, parts)
         parts.start = atoms[i].start
         parts.end = atoms[j - 1].end
         found.append(parts)
         i = j
     return _merge_ranges(norm, found)
+
+
+def _clock_day(r: Reader, j: int, time: Parts) -> tuple[int, Parts]:
+    """A clock time followed by its day: الثامنة من مساء أمس، الساعة 3 يوم الخميس."""
+    if j >= len(r.atoms) or not r.adjacent(j - 1, j):
+        return j, time
+    found = anchor(r, j)
+    if found is None or found[1].kind not in ("date", "relative") or found[1].hour is not None:
+        return j, time
+    k, day = found
+    day.hour, day.minute, day.second = time.hour, time.minute, time.second
+    day.part, day.clock = time.part or day.part, time.clock or day.clock
+    return k, day
 
 
 def _merge_ranges(norm: str, found: list[Parts]) -> list[Parts]:
@@ -80,14 +95,18 @@ def _vague(r: Reader, i: int) -> Result:
     if unit is None or not unit[2] or unit[1] == 1:
         return None
     k = j + 1
-    if r.at(k, "fill", j) is not None:
+    number = read_number(r, k, j) if unit[1] == 0 else None  # الأيام الثلاثة، الساعات الـ24
+    count = unit[1]
+    if number is not None and number[1] > 0:
+        k, count = number
+    if r.at(k, "fill", k - 1) is not None:
         k += 1
     step = r.at(k, "mod", k - 1)
     if step is None:
         return None
-    if unit[1] == 2:  # العامين الماضيين: the two years before
-        return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=2, role="for", step=step)
-    direction = {-1: "past", 0: "present", 1: "future"}[step]
+    if count:  # العامين الماضيين، الساعات الـ24 الماضية: a span reaching back (or forward)
+        return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=count, role="for", step=step)
+    direction = {-1: "past", 0: "present", 1: "future"}.get(step, "past" if step < 0 else "future")
     return k + 1, Parts(0, 0, kind="vague", direction=direction, unit=unit[0])
 
 

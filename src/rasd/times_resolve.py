@@ -101,8 +101,8 @@ def _count(parts: Parts, ref: Reference) -> dict[str, Any]:
     period = duration(unit, count)
     grain = "year" if unit in _YEARS else unit
     if parts.role == "for" or (parts.role == "since" and unit not in ("day", "week")):
-        direction = "past" if parts.role == "since" or parts.step == -1 else None
-        offset = "-" + period if direction == "past" else None
+        direction = "past" if parts.role == "since" else _step_direction(parts.step)
+        offset = {"past": "-" + period, "future": period}.get(direction or "")
         return {
             "kind": "duration",
             "granularity": grain,
