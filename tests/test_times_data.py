@@ -26,6 +26,7 @@ COLUMNS = {
     "clock.tsv": 3,
     "edges.tsv": 2,
     "holidays.tsv": 4,
+    "decades.tsv": 2,
 }
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00a0]")
 

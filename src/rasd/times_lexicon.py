@@ -111,6 +111,8 @@ def builtin() -> Lexicon:
         add(form, ("clockw", (role, int(minutes))))
     for form, edge in _rows("edges.tsv"):
         add(form, ("edge", edge))
+    for form, tens in _rows("decades.tsv"):
+        add(form, ("decade", int(tens)))
     for form, calendar, month, day in _rows("holidays.tsv"):
         add(form, ("holiday", (calendar, int(month), int(day))))
     for form in ("القليلة", "الأخيرة", "الأخير", "هذا", "هذه"):

@@ -12,7 +12,7 @@ from rasd.times_dates import anchor, clock, nth, year
 
 # Categories of atoms that can be an expression on their own (the others need a neighbour).
 _ALONE = frozenset(
-    {"vague", "rel", "weekday", "month", "hmonth", "holiday", "ndate", "clock", "unit"}
+    {"vague", "rel", "weekday", "month", "hmonth", "holiday", "ndate", "clock", "unit", "decade"}
 )
 
 
@@ -32,6 +32,7 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
             or _count(reader, i)
             or clock(reader, i, Parts(0, 0, kind="clock"))
             or _holiday(reader, i)
+            or _decade(reader, i)
             or nth(reader, i)
             or anchor(reader, i)
         )
@@ -140,6 +141,18 @@ def _count(r: Reader, i: int) -> Result:
         return None
     role = marker or "for"
     return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=count, role=role)
+
+
+def _decade(r: Reader, i: int) -> Result:
+    """الستينيات، القرن العشرين، القرن التاسع عشر (the century by its ordinal)."""
+    tens = r.at(i, "decade")
+    if tens is not None:
+        return i + 1, Parts(0, 0, kind="decade", count=tens)
+    unit = r.at(i, "unit")
+    number = r.at(i + 1, "ord", i)
+    if unit is not None and unit[0] == "century" and unit[2] and number is not None:
+        return i + 2, Parts(0, 0, kind="century", count=number)
+    return None
 
 
 def _holiday(r: Reader, i: int) -> Result:

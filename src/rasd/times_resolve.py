@@ -58,6 +58,8 @@ def _resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
         return _relative_days(parts, ref)
     if parts.kind == "unit":
         return _unit(parts, ref)
+    if parts.kind in ("decade", "century"):
+        return _decade(parts, ref)
     if parts.kind == "holiday":
         return _holiday(parts, ref)
     if parts.kind == "clock":
@@ -151,6 +153,12 @@ def _unit(parts: Parts, ref: Reference) -> dict[str, Any]:
         "direction": _step_direction(step),
         "mod": parts.edge,
     }
+    if unit in _YEARS:
+        out["granularity"] = unit
+        if ref.day is not None:
+            first = (ref.day.year // _YEARS[unit] + step) * _YEARS[unit]
+            out["value"] = _years(first, _YEARS[unit])
+        return out
     if ref.day is None:
         return out
     if unit == "day":
@@ -383,6 +391,26 @@ def _holiday(parts: Parts, ref: Reference) -> dict[str, Any]:
         return {"kind": "absolute", "granularity": "day"}
     found = _easter(year) if parts.role == "easter" else _safe_date(year, month, day)
     return {"kind": "absolute", "granularity": "day", "value": _iso(found)}
+
+
+def _decade(parts: Parts, ref: Reference) -> dict[str, Any]:
+    count = parts.count or 0
+    out: dict[str, Any] = {"kind": "absolute", "granularity": parts.kind}
+    if parts.kind == "century":
+        out["value"] = _years((count - 1) * 100, 100) if 1 <= count <= 99 else None
+        return out
+    if ref.day is None:
+        return out
+    first = (ref.day.year // 100) * 100 + count
+    out["value"] = _years(first if first <= ref.day.year else first - 100, 10)
+    return out
+
+
+def _years(first: int, length: int) -> str | None:
+    """The ISO interval of ``length`` years from ``first`` (``1960/1969``)."""
+    if first < 1 or first + length - 1 > 9999:
+        return None
+    return f"{first:04d}/{first + length - 1:04d}"
 
 
 def _easter(year: int) -> date | None:
