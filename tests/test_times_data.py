@@ -68,6 +68,7 @@ def test_lexicon_covers_every_table():
         "clockw",
         "edge",
         "holiday",
+        "decade",
     }
     # Ordinals are composed up to the 31st: الحادي والثلاثين, and 11-19 with عشر/عشرة.
     assert ("ord", 31) in lexicon.lookup("الحادي والثلاثين")
