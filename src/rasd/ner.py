@@ -25,6 +25,7 @@ MODEL_PATH = Path(__file__).parent / "models" / "ner.crfsuite"
 MAX_SENTENCE_TOKENS = 200
 """Longer sentences are tagged in chunks of this many tokens (bounded time on run-on text)."""
 LABELS = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
+_EDGE_PUNCT = "\"'()[]{}<>«»“”‘’.,:;!?،؛؟…-–—_/*"
 _PROCLITIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف", "ك")
 
 
@@ -78,11 +79,12 @@ class Featurizer:
 
     def __init__(self, resources: Resources, *, cache_size: int = 200_000) -> None:
         self.resources = resources
-        self._cache: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        self._cache: dict[str, tuple[list[str], ...]] = {}
         self._cache_size = cache_size
 
-    def word(self, norm: str) -> tuple[list[str], list[str], list[str]]:
-        """(own features, features as a ±1 neighbour, features as a ±2 neighbour) of one word."""
+    def word(self, norm: str) -> tuple[list[str], ...]:
+        """Features of one word: as the current word, then as the neighbour at -2, -1, +1, +2
+        (already prefixed with the offset, so a sentence is just lists glued together)."""
         hit = self._cache.get(norm)
         if hit is None:
             hit = self._compute(norm)
@@ -91,7 +93,7 @@ class Featurizer:
             self._cache[norm] = hit
         return hit
 
-    def _compute(self, norm: str) -> tuple[list[str], list[str], list[str]]:
+    def _compute(self, norm: str) -> tuple[list[str], ...]:
         res = self.resources
         stems = clitic_candidates(norm) if norm.isalpha() else (norm,)
         core = [f"w={norm}"]
@@ -108,10 +110,16 @@ class Featurizer:
         )
         clusters = [f"c{i}={c}" for i, c in enumerate(cl)] if cl else ["c=none"]
         core += clusters
-        own = [*core, *_shape(norm)]
+        own = ["bias", *core, *_shape(norm)]
         near = [*core, *(f"x{n}={norm[-n:]}" for n in (1, 2) if len(norm) > n)]
         far = [f"w={norm}", *flags, *([f"t={trig}"] if trig else []), *clusters[:2]]
-        return own, near, far
+        return (
+            own,
+            [f"-2:{f}" for f in far],
+            [f"-1:{f}" for f in near],
+            [f"1:{f}" for f in near],
+            [f"2:{f}" for f in far],
+        )
 
     def sentence(self, norms: Sequence[str]) -> list[list[str]]:
         """Feature lists for each word of a sentence."""
@@ -119,20 +127,21 @@ class Featurizer:
         n = len(norms)
         out: list[list[str]] = []
         for i in range(n):
-            items = ["bias", *feats[i][0]]
-            if i == 0:
-                items.append("BOS")
-            if i == n - 1:
-                items.append("EOS")
-            for off in (-2, -1, 1, 2):
-                j = i + off
-                if 0 <= j < n:
-                    prefix = f"{off}:"
-                    items += [prefix + f for f in feats[j][1 if off in (-1, 1) else 2]]
-            if i > 0:
+            items = feats[i][0].copy()
+            if i >= 2:
+                items += feats[i - 2][1]
+            if i >= 1:
+                items += feats[i - 1][2]
                 items.append(f"b-={norms[i - 1]}|{norms[i]}")
-            if i < n - 1:
+            else:
+                items.append("BOS")
+            if i + 1 < n:
+                items += feats[i + 1][3]
                 items.append(f"b+={norms[i]}|{norms[i + 1]}")
+            else:
+                items.append("EOS")
+            if i + 2 < n:
+                items += feats[i + 2][4]
             out.append(items)
         return out
 
@@ -246,6 +255,13 @@ def iob_spans(tags: Sequence[str]) -> Iterable[tuple[int, int, str]]:
             start, kind = i, label
 
 
+def token_norm(token: str) -> str:
+    """The normalised form of a pre-tokenised word, without punctuation stuck to its edges
+    (ANERcorp keeps some: ``كابول؛``), as rasd's own tokenizer would have split it off."""
+    norm = normalise_text(token)
+    return norm.strip(_EDGE_PUNCT) or norm
+
+
 def tag_tokens(tokens: Sequence[str], tagger: Tagger | None = None) -> list[str]:
     """IOB2 tags for a pre-tokenised sentence (ANERcorp style), for evaluation."""
-    return (tagger or Tagger.builtin()).tag_norms([normalise_text(t) for t in tokens])
+    return (tagger or Tagger.builtin()).tag_norms([token_norm(t) for t in tokens])

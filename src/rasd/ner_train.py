@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rasd.errors import InputError
-from rasd.ner import Featurizer, Resources, clusters_path
-from rasd.text import normalise_text
+from rasd.ner import Featurizer, Resources, clusters_path, token_norm
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +87,7 @@ def train_ner(
     fit = [s for i, s in enumerate(sentences) if not options.dev_every or i % options.dev_every]
     trainer = pycrfsuite.Trainer(verbose=False)
     for tokens, tags in fit:
-        trainer.append(featurizer.sentence([normalise_text(t) for t in tokens]), tags)
+        trainer.append(featurizer.sentence([token_norm(t) for t in tokens]), tags)
     trainer.set_params(
         {
             "c1": options.c1,
@@ -111,6 +110,6 @@ def _dev_scores(model: Path, dev: list[Sentence]) -> dict[str, float]:
     from rasd.ner import Tagger
 
     tagger = Tagger.load(model)
-    predicted = [tagger.tag_norms([normalise_text(t) for t in toks]) for toks, _ in dev]
+    predicted = [tagger.tag_norms([token_norm(t) for t in toks]) for toks, _ in dev]
     report = score_sentences([tags for _, tags in dev], predicted)
     return {"dev_macro_f1": report["macro"]["f1"], "dev_micro_f1": report["micro"]["f1"]}
