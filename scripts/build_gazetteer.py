@@ -124,7 +124,9 @@ def fold_english(name: str) -> str:
 
 
 def slug(name: str) -> str:
-    return re.sub("[^a-z0-9]+", "-", fold_english(name)).strip("-") or "place"
+    """``Ta'izz`` → ``taizz``, ``Nur-Sultan`` → ``nur-sultan``."""
+    bare = re.sub("['`’‘ʻʼ]", "", fold_english(name))
+    return re.sub("[^a-z0-9]+", "-", bare).strip("-") or "place"
 
 
 def norm_name(name: str) -> str:

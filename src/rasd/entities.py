@@ -242,6 +242,9 @@ def _extend_with_country(org: Mention, norms: list[str], res: Resources) -> Ment
         return org
     gaz = res.gazetteer
     nisba = gaz.nisba.get((norms[org.last],))
+    if nisba is None and norms[org.last].startswith("ال"):  # وزارة الصحة السعودية
+        named = [gaz.places[k] for k in gaz.names.get((norms[org.last],)) or ()]
+        nisba = next((gaz.by_id[p.id] for p in named if p.kind == "country"), None)
     if nisba is None:
         return org
     country = gaz.places[nisba]

@@ -118,9 +118,9 @@ def score_place(place: Place, context: PlaceContext) -> float:
         if place.country in ARAB_WORLD:
             score += 0.5
         if place.country == context.dateline:
-            score += 3
-        elif place.country in context.countries:
             score += 2
+        elif place.country in context.countries:
+            score += 1.5
     return score
 
 
