@@ -186,8 +186,11 @@ def _check_offsets(doc: Document) -> None:
         assert ent.coref is None or 0 <= ent.coref < len(doc.entities)
 
 
+ARABIC_LIKE = [*'كازخستنالرياضمصروبي "«».:،-\n', "\u064b", "\u0640"]
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list('كازخستنالرياضمصروبي "«».:،-\n') + ["\u064b", "ـ"])))
+@given(st.text(alphabet=st.sampled_from(ARABIC_LIKE)))
 def test_offsets_hold_on_arabic_like_text(text):
     _check_offsets(extract_entities(segment(Document(text))))
 
