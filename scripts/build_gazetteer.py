@@ -19,7 +19,8 @@ Rules (the known dr5hn defects, see its SOURCE.md):
   frequent SaudiNewsNet words and fewer than 5% of its occurrences follow a place cue (كان،
   الحي، الخبر، صور), or when it is in ``common_words_extra.tsv``. Country names and nationality
   adjectives are exempt from the frequency rule (they are frequent because they are places) but not
-  from the curated list.
+  from the curated list. Small places (towns and regions) also lose one-word names that are Arab
+  given names (Google ar2en): رياض is a man before it is Riaz, Switzerland.
 - Nationality adjectives (nisba) of each country are derived from its one-word Arabic name by rule
   (مصر → مصري، روسيا → روسي، كازاخستان → كازاخستاني/كازاخي، السعودية → سعودي) plus
   ``nisba_extra.tsv``; feminine, plural and definite forms are generated.
@@ -412,7 +413,10 @@ def finish(
     for row in rows:
         is_country = row["kind"] == "country"
         blocked = partial(common.blocks, exempt=is_country)
-        row["names"] = variants(row["raw_names"], given_names, blocked)
+        names = variants(row["raw_names"], given_names, blocked)
+        if row["prominence"] < 2:  # a village called رياض must not turn every Riyad into it
+            names = [n for n in names if " " in n or n not in given_names]
+        row["names"] = names
         nisba: list[str] = []
         if is_country:
             bases = [b for n in row["raw_names"] for b in nisba_bases(n.lstrip("+"))]
