@@ -11,13 +11,15 @@ Rules (the known dr5hn defects, see its SOURCE.md):
   name); a clash goes to the less prominent place as ``kz-almaty-admin`` and then ``-2``, ``-3``.
   dr5hn's city Wikidata ids are not used at all.
 - A city keeps its Arabic name only when the name is likely real, not a machine transliteration:
-  population >= 100,000, or a capital, or the name is attested as a place in SaudiNewsNet (right
-  after a place cue such as مدينة/محافظة at least twice), or ANETAC pairs that Arabic name with
-  the same English name. Names with a detached transliterated article ("أد دورايكيش") are dropped
+  population >= 100,000, or a capital, or ANETAC pairs that Arabic name with the same English
+  name, or — in the Arab world — the name is attested as a place in SaudiNewsNet (right after a
+  place cue such as مدينة/محافظة at least twice). A region keeps it in the Arab world, from
+  500,000 people, or on the same evidence. Names with a detached transliterated article
+  ("أد دورايكيش") or more words than the English name (Perm → "موج الشعر …") are dropped
   everywhere. A city left without an Arabic name is left out.
-- Common-word filter (the stop-list): a one-word name is dropped when it is among the 4,000 most
-  frequent SaudiNewsNet words and fewer than 5% of its occurrences follow a place cue (كان،
-  الحي، الخبر، صور), or when it is in ``common_words_extra.tsv``. Country names and nationality
+- Common-word filter (the stop-list): a one-word name is dropped when it (or its definite form) is
+  among the 8,000 most frequent SaudiNewsNet words and fewer than 5% of its occurrences follow a
+  place cue (كان، الحي، الخبر، صور، ساحل), or when it is in ``common_words_extra.tsv``. Country names and nationality
   adjectives are exempt from the frequency rule (they are frequent because they are places) but not
   from the curated list. Small places (towns and regions) also lose one-word names that are Arab
   given names (Google ar2en): رياض is a man before it is Riaz, Switzerland.
@@ -51,7 +53,7 @@ MIN_CITY_POPULATION = 100_000
 ARAB_WORLD = frozenset(
     "AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split()  # noqa: SIM905
 )
-TOP_FREQUENT = 4000
+TOP_FREQUENT = 8000
 MIN_CUE_RATIO = 0.05
 DETACHED_ARTICLE = re.compile("(?:^| )ا[دشزتسرنلذثظطضص](?: |$)")
 NON_LETTER = re.compile("[^\u0621-\u063a\u0641-\u064a ]+")
@@ -214,11 +216,14 @@ class CommonWords:
         }
 
     def blocks(self, name: str, *, exempt: bool) -> bool:
+        """Is ``name`` a common word? (``ساحل`` is: its definite form الساحل is frequent.)"""
         if name in self.curated:
             return True
         if " " in name:
             return False
-        return len(name) < 3 or (not exempt and name in self.frequent)
+        if len(name) < 3:
+            return True
+        return not exempt and (name in self.frequent or "ال" + name in self.frequent)
 
     def words(self) -> list[str]:
         return sorted(self.frequent | self.curated)
@@ -258,12 +263,11 @@ def state_rows(
     translated some names word for word: Bar → حاجز، Independencia → استقلال)."""
     rows = []
     for s in states:
-        english = fold_english(s["name"])
         trusted = s["country_code"] in ARAB_WORLD or (s.get("population") or 0) >= 500_000
         names = [
             n
             for n in split_names(s.get("name_ar") or "", parenthesised=False)
-            if plausible(n, s["name"]) and (trusted or attested(n, english, stats, anetac))
+            if plausible(n, s["name"]) and (trusted or attested(s, n, stats, anetac))
         ]  # a region without a trusted name stays, nameless, as the parent of its cities
         rows.append(
             {
@@ -301,7 +305,7 @@ def city_rows(
             if plausible(n, c["name"])
         ]
         trusted = population >= MIN_CITY_POPULATION or capital
-        names = [n for n in names if trusted or attested(n, english, stats, anetac)]
+        names = [n for n in names if trusted or attested(c, n, stats, anetac)]
         if not names:
             continue
         prominence = city_prominence(population, capital=capital)
@@ -324,12 +328,14 @@ def city_rows(
 
 
 def attested(
-    name: str, english: str, stats: dict[str, tuple[int, int, int]], anetac: set[tuple[str, str]]
+    row: dict, name: str, stats: dict[str, tuple[int, int, int]], anetac: set[tuple[str, str]]
 ) -> bool:
-    """Used as a place in SaudiNewsNet (after a place cue twice) or paired with the same English
-    name in ANETAC."""
+    """Paired with the same English name in ANETAC, or — for a place in the Arab world, which is
+    what Saudi news names — used as a place in SaudiNewsNet (after a place cue twice)."""
     bare = name.lstrip("+")
-    return stats.get(bare, (0, 0, 0))[2] >= 2 or (english, bare) in anetac
+    if (fold_english(row["name"]), bare) in anetac:
+        return True
+    return row["country_code"] in ARAB_WORLD and stats.get(bare, (0, 0, 0))[2] >= 2
 
 
 def city_prominence(population: int, *, capital: bool) -> float:
