@@ -19,10 +19,10 @@ Rules (the known dr5hn defects, see its SOURCE.md):
   everywhere. A city left without an Arabic name is left out.
 - Common-word filter (the stop-list): a one-word name is dropped when it (or its definite form) is
   among the 8,000 most frequent SaudiNewsNet words and fewer than 5% of its occurrences follow a
-  place cue (كان، الحي، الخبر، صور، ساحل), or when it is in ``common_words_extra.tsv``. Country names and nationality
-  adjectives are exempt from the frequency rule (they are frequent because they are places) but not
-  from the curated list. Small places (towns and regions) also lose one-word names that are Arab
-  given names (Google ar2en): رياض is a man before it is Riaz, Switzerland.
+  place cue (كان، الحي، الخبر، صور، ساحل), or when it is in ``common_words_extra.tsv``. Country
+  names and nationality adjectives are exempt from the frequency rule (they are frequent because
+  they are places) but not from the curated list. Small places (towns and regions) also lose
+  one-word names that are Arab given names (Google ar2en): رياض is a man before it is Riaz.
 - Nationality adjectives (nisba) of each country are derived from its one-word Arabic name by rule
   (مصر → مصري، روسيا → روسي، كازاخستان → كازاخستاني/كازاخي، السعودية → سعودي) plus
   ``nisba_extra.tsv``; feminine, plural and definite forms are generated.
