@@ -82,6 +82,8 @@ class Triggers:
     titles: frozenset[str]
     links: frozenset[str]
     stop: frozenset[str]
+    kind_cues: dict[str, str]
+    """A noun that says what kind of place follows: محافظة → admin, مدينة → city."""
 
     @classmethod
     def from_rows(cls, rows: Iterable[list[str]]) -> Triggers:
@@ -94,6 +96,10 @@ class Triggers:
             titles=frozenset(by_role.get("title", ())),
             links=frozenset(by_role.get("link", ())),
             stop=frozenset(by_role.get("stop", ())),
+            kind_cues={
+                **dict.fromkeys(by_role.get("admin", ()), "admin"),
+                **dict.fromkeys(by_role.get("city", ()), "city"),
+            },
         )
 
     def strip(self, norm: str) -> str:
@@ -432,7 +438,8 @@ def _link(
     out = []
     for m in mentions:
         if m.places:
-            out.append(_link_place(m, gaz, context))
+            cue = res.triggers.kind_cues.get(_strip_conj(norms[m.first - 1])) if m.first else None
+            out.append(_link_place(m, gaz, context, prefer=cue))
         elif m.label == "PER":
             english = m.english or res.names.english_person(norms[m.first : m.last])
             out.append(replace(m, english=english))
@@ -443,8 +450,10 @@ def _link(
     return out
 
 
-def _link_place(m: Mention, gaz: Gazetteer, context: PlaceContext) -> Mention:
-    place: Place | None = resolve_place([gaz.places[k] for k in m.places], context)
+def _link_place(
+    m: Mention, gaz: Gazetteer, context: PlaceContext, *, prefer: str | None = None
+) -> Mention:
+    place = resolve_place([gaz.places[k] for k in m.places], context, prefer=prefer)
     if place is None:
         return m
     if m.label == "NORP":
