@@ -33,6 +33,7 @@ Rules (the known dr5hn defects, see its SOURCE.md):
 from __future__ import annotations
 
 import argparse
+import difflib
 import gzip
 import io
 import json
@@ -168,10 +169,36 @@ def variants(
     return list(out)
 
 
-def plausible(name: str, english: str) -> bool:
-    """Not a machine transliteration (أد دورايكيش) or a translation of a word (Perm → 3 words)."""
+def plausible(name: str, english: str, country: str) -> bool:
+    """Not a machine transliteration (أد دورايكيش) or a translation of a word (Perm → 3 words;
+    outside the Arab world, where names are transliterated: Nada → لا شيء، Mouding → قالب)."""
     bare = name.lstrip("+")
-    return not DETACHED_ARTICLE.search(bare) and bare.count(" ") <= english.count(" ") + 1
+    if DETACHED_ARTICLE.search(bare) or bare.count(" ") > english.count(" ") + 1:
+        return False
+    return country in ARAB_WORLD or sounds_alike(bare, english)
+
+
+# Latin and Arabic letters folded to rough consonant classes, vowels and glides dropped.
+_LATIN_CLASSES = str.maketrans("vpqcgxzdtj", "fbkkkkssss", "aeiouyhw'- ")
+_ARABIC_CLASSES = {
+    "ب": "b", "ت": "s", "ث": "s", "ج": "k", "ح": "", "خ": "k", "د": "s", "ذ": "s", "ر": "r",
+    "ز": "s", "س": "s", "ش": "s", "ص": "s", "ض": "s", "ط": "s", "ظ": "s", "ع": "", "غ": "k",
+    "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "", "ة": "",
+}  # fmt: skip
+
+
+def sounds_alike(arabic: str, english: str) -> bool:
+    """Do the consonants of the Arabic name follow those of the English one (a transliteration,
+    not a translation)? Compares rough consonant skeletons with difflib."""
+    latin = fold_english(english).replace("sh", "s").replace("ch", "k").replace("th", "s")
+    latin = re.sub("[^a-z]", "", latin).translate(_LATIN_CLASSES)
+    word = (
+        arabic[2:] if arabic.startswith("ال") and not english.lower().startswith("al") else arabic
+    )
+    skeleton = "".join(_ARABIC_CLASSES.get(ch, "") for ch in word)
+    if not latin or not skeleton:
+        return True
+    return difflib.SequenceMatcher(None, latin, skeleton).ratio() > 0.5
 
 
 def nisba_bases(name: str) -> list[str]:
@@ -214,16 +241,27 @@ class CommonWords:
             for w, (rank, count, cued) in stats.items()
             if rank < TOP_FREQUENT and cued < MIN_CUE_RATIO * count
         }
+        self.seen = {
+            w
+            for w, (_, count, cued) in stats.items()
+            if count >= 3 and cued < MIN_CUE_RATIO * count
+        }
 
-    def blocks(self, name: str, *, exempt: bool) -> bool:
-        """Is ``name`` a common word? (``ساحل`` is: its definite form الساحل is frequent.)"""
+    def blocks(self, name: str, *, exempt: bool, minor: bool = False) -> bool:
+        """Is ``name`` a common word? (``ساحل`` is: its definite form الساحل is frequent.) For a
+        ``minor`` place (small, far from the Arab world) any word SaudiNewsNet uses a few times
+        and rarely as a place is common (يمين، سري، جيمي are not Yimen, Surrey, Jimei)."""
         if name in self.curated:
             return True
         if " " in name:
             return False
         if len(name) < 3:
             return True
-        return not exempt and (name in self.frequent or "ال" + name in self.frequent)
+        if exempt:
+            return False
+        if name in self.frequent or "ال" + name in self.frequent:
+            return True
+        return minor and (name in self.seen or "ال" + name in self.seen)
 
     def words(self) -> list[str]:
         return sorted(self.frequent | self.curated)
@@ -267,7 +305,8 @@ def state_rows(
         names = [
             n
             for n in split_names(s.get("name_ar") or "", parenthesised=False)
-            if plausible(n, s["name"]) and (trusted or attested(s, n, stats, anetac))
+            if plausible(n, s["name"], s["country_code"])
+            and (trusted or attested(s, n, stats, anetac))
         ]  # a region without a trusted name stays, nameless, as the parent of its cities
         rows.append(
             {
@@ -302,7 +341,7 @@ def city_rows(
         names = [
             n
             for n in split_names(c.get("name_ar") or "", parenthesised=False)
-            if plausible(n, c["name"])
+            if plausible(n, c["name"], c["country_code"])
         ]
         trusted = population >= MIN_CITY_POPULATION or capital
         names = [n for n in names if trusted or attested(c, n, stats, anetac)]
@@ -418,7 +457,8 @@ def finish(
 ) -> None:
     for row in rows:
         is_country = row["kind"] == "country"
-        blocked = partial(common.blocks, exempt=is_country)
+        minor = row["country"] not in ARAB_WORLD and row["prominence"] < 2.5 and not is_country
+        blocked = partial(common.blocks, exempt=is_country, minor=minor)
         names = variants(row["raw_names"], given_names, blocked)
         if row["prominence"] < 2:  # a village called رياض must not turn every Riyad into it
             names = [n for n in names if " " in n or n not in given_names]

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=ROOT / "src/rasd/entities_data/snn_word_stats.tsv"
     )
     parser.add_argument("--every", type=int, default=2)
-    parser.add_argument("--top", type=int, default=8000)
+    parser.add_argument("--top", type=int, default=30000)
     args = parser.parse_args(argv)
     total, cued = count_words(args.shared, args.every)
     args.out.write_text(render(total, cued, args.top), encoding="utf-8")

@@ -21,7 +21,7 @@ from functools import cache
 
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
-from rasd.lexicon import read_table
+from rasd.lexicon import proclitic_only, read_table
 from rasd.names import NameLexicon, transliterate
 from rasd.pipeline import stage
 from rasd.places import Gazetteer, Place, PlaceContext, dateline_country, resolve_place
@@ -153,7 +153,7 @@ def find_entities(doc: Document, options: EntityOptions = DEFAULT_OPTIONS) -> tu
         mentions += _free(covered, _model_mentions(doc, norms, res))
     mentions += _free(covered, _title_mentions(tokens, norms, covered, res, options=options))
     if options.coref:
-        mentions += _free(covered, _family_mentions(tokens, norms, covered, mentions))
+        mentions += _free(covered, _family_mentions(tokens, norms, covered, mentions, res))
     mentions.sort(key=lambda m: m.first)
     linked = _link(doc, norms, mentions, res)
     entities = [_to_entity(doc, tokens, m) for m in linked]
@@ -380,16 +380,29 @@ def _name_end(
 
 
 def _family_mentions(
-    tokens: Sequence[Token], norms: list[str], covered: list[bool], mentions: Sequence[Mention]
+    tokens: Sequence[Token],
+    norms: list[str],
+    covered: list[bool],
+    mentions: Sequence[Mention],
+    res: Resources,
 ) -> list[Mention]:
-    """Later (or earlier) mentions of a known person by family name alone: ``توكاييف``."""
-    family = {norms[m.last - 1] for m in mentions if m.label == "PER" and m.last - m.first >= 2}
+    """Other mentions of a known person by family name alone: ``توكاييف``. Not when the family
+    name is a common word (علي is also "on") unless the person is a curated one (الأسد), nor
+    the end of a compound given name (سلمان بن عبد العزيز: العزيز is no family name)."""
+    family = {
+        norms[m.last - 1]
+        for m in mentions
+        if m.label == "PER"
+        and m.last - m.first >= 2
+        and norms[m.last - 2] not in res.triggers.links
+        and (m.link is not None or norms[m.last - 1] not in res.common)
+    }
     out = []
     for i, token in enumerate(tokens):
         if covered[i] or token.kind != "word":
             continue
         for stem in _stems_of(norms[i]):
-            if stem in family:
+            if stem in family and proclitic_only(norms[i], stem):
                 trim = _trim(norms[i], stem)
                 out.append(Mention(i, i + 1, "PER", "coref", trim=trim, key=stem))
                 break
