@@ -249,8 +249,9 @@ class CommonWords:
 
     def blocks(self, name: str, *, exempt: bool, minor: bool = False) -> bool:
         """Is ``name`` a common word? (``ساحل`` is: its definite form الساحل is frequent.) For a
-        ``minor`` place (small, far from the Arab world) any word SaudiNewsNet uses a few times
-        and rarely as a place is common (يمين، سري، جيمي are not Yimen, Surrey, Jimei)."""
+        ``minor`` place (a town or region; abroad, also a city under a million) any word
+        SaudiNewsNet uses a few times and rarely as a place is common (يمين، الوجه، جيمي are not
+        Yimen, Al Wajh, Jimei)."""
         if name in self.curated:
             return True
         if " " in name:
@@ -397,7 +398,7 @@ def extra_rows(path: Path) -> list[dict]:
                 "lat": float(lat),
                 "lon": float(lon),
                 "population": 0,
-                "prominence": 2.5,
+                "prominence": 3,
                 "english": english,
                 "arabic": names.split("|")[0],
                 "raw_names": [m for n in names.split("|") for m in split_names(n)],
@@ -457,7 +458,8 @@ def finish(
 ) -> None:
     for row in rows:
         is_country = row["kind"] == "country"
-        minor = row["country"] not in ARAB_WORLD and row["prominence"] < 2.5 and not is_country
+        foreign = row["country"] not in ARAB_WORLD
+        minor = not is_country and (row["prominence"] < 2 or (foreign and row["prominence"] < 2.5))
         blocked = partial(common.blocks, exempt=is_country, minor=minor)
         names = variants(row["raw_names"], given_names, blocked)
         if row["prominence"] < 2:  # a village called رياض must not turn every Riyad into it
