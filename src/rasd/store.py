@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rasd.document import Claim, Document, Entity, Event, Quantity, Sentence, Time, _decode
+from rasd.document import Document, Entity, Quantity, Sentence, Time
 from rasd.errors import StoreError
 from rasd.text import clitic_candidates, normalise
 
@@ -66,7 +66,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             idx INTEGER NOT NULL,
             start INTEGER NOT NULL,
             "end" INTEGER NOT NULL,
-            surface TEXT NOT NULL,
             label TEXT,
             data TEXT NOT NULL,
             PRIMARY KEY (doc_id, kind, idx)
@@ -168,7 +167,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             reason TEXT
         );
         CREATE VIRTUAL TABLE documents_fts USING fts5 (
-            title, body, tokenize = 'unicode61 remove_diacritics 2'
+            title, body, content = '', tokenize = 'unicode61 remove_diacritics 2'
         );
         """,
     ),
@@ -177,6 +176,17 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _data(ann: Any) -> str:
+    """An annotation's fields as JSON, less the offsets (own columns) and the surface (the
+    document text between them)."""
+    from rasd.document import _encode
+
+    data = _encode(ann)
+    for key in ("start", "end", "surface"):
+        del data[key]
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else "{}"
 
 
 def _json(value: Any) -> str:
@@ -378,7 +388,7 @@ class Store:
         )
         self.conn.execute(
             "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (cur.lastrowid, searchable(doc.title or ""), searchable(doc.text)),
+            (cur.lastrowid, searchable(doc.title or ""), searchable(doc.normalised.text)),
         )
 
     def _insert_annotations(self, doc: Document) -> None:
@@ -386,8 +396,8 @@ class Store:
         for kind in _ANNOTATION_KINDS:
             for idx, ann in enumerate(getattr(doc, kind)):
                 label = getattr(ann, "label", None) or getattr(ann, "kind", None)
-                rows.append((doc.id, kind, idx, ann.start, ann.end, ann.surface, label, _json(ann)))
-        self.conn.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                rows.append((doc.id, kind, idx, ann.start, ann.end, label, _data(ann)))
+        self.conn.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _insert_claims(self, doc: Document) -> None:
         rows = [
@@ -464,8 +474,9 @@ class Store:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no document with id {doc_id!r}")
+        text = row["text"]
         fields: dict[str, Any] = {
-            "text": row["text"],
+            "text": text,
             "published": row["published"],
             "source": row["source"],
             "url": row["url"],
@@ -476,9 +487,10 @@ class Store:
         }
         for kind in _ANNOTATION_KINDS:
             fields[kind] = [
-                json.loads(r[0])
+                {"start": r[0], "end": r[1], "surface": text[r[0] : r[1]], **json.loads(r[2])}
                 for r in self.conn.execute(
-                    "SELECT data FROM annotations WHERE doc_id = ? AND kind = ? ORDER BY idx",
+                    'SELECT start, "end", data FROM annotations '
+                    "WHERE doc_id = ? AND kind = ? ORDER BY idx",
                     (doc_id, kind),
                 )
             ]
@@ -518,25 +530,30 @@ class Store:
             "claims": "SELECT * FROM claims ORDER BY doc_id, idx",
             "figures": "SELECT * FROM figures ORDER BY doc_id, event_idx, idx",
             "clusters": "SELECT * FROM clusters ORDER BY id",
-            "fts": "SELECT d.id, f.title, f.body FROM documents_fts f "
-            "JOIN documents d ON d.n = f.rowid ORDER BY d.id",
+            "fts": "SELECT d.id FROM documents_fts f JOIN documents d ON d.n = f.rowid "
+            "ORDER BY d.id",
         }
         return {name: [tuple(r) for r in self.conn.execute(sql)] for name, sql in queries.items()}
 
 
 def searchable(text: str) -> str:
-    """What FTS indexes for a text: its normalised words, each followed by its clitic-stripped
-    stems (``والسلطات`` → ``والسلطات السلطات سلطات``)."""
+    """What FTS indexes for a text: its normalised words, each followed by its shortest
+    clitic-stripped stem when that differs (``والسلطات`` → ``والسلطات سلطات``). Queries look for
+    a word or its stem (`rasd.queries.search`)."""
     out: list[str] = []
+    stems: dict[str, str] = {}
     for word in normalise(text).text.split():
-        out.extend(clitic_candidates(word) or (word,))
+        stem = stems.get(word)
+        if stem is None:
+            stem = stems[word] = word_stem(word)
+        out.append(word if stem == word else f"{word} {stem}")
     return " ".join(out)
 
 
-def decode_annotation(kind: str, data: str) -> Any:
-    """One stored annotation back as its dataclass."""
-    classes: dict[str, type] = {**_ANNOTATION_KINDS, "events": Event, "claims": Claim}
-    return _decode(classes[kind], json.loads(data))
+def word_stem(word: str) -> str:
+    """The shortest clitic-stripped form of a normalised word (the word itself if none)."""
+    candidates = clitic_candidates(word)
+    return candidates[-1] if candidates else word
 
 
 def open_store(path: str | os.PathLike[str], *, readonly: bool = False) -> Store:
