@@ -22,6 +22,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -388,7 +389,11 @@ class Store:
         )
         self.conn.execute(
             "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (cur.lastrowid, searchable(doc.title or ""), searchable(doc.normalised.text)),
+            (
+                cur.lastrowid,
+                searchable(normalise(doc.title or "").text),
+                searchable(doc.normalised.text),
+            ),
         )
 
     def _insert_annotations(self, doc: Document) -> None:
@@ -536,20 +541,18 @@ class Store:
         return {name: [tuple(r) for r in self.conn.execute(sql)] for name, sql in queries.items()}
 
 
-def searchable(text: str) -> str:
-    """What FTS indexes for a text: its normalised words, each followed by its shortest
+def searchable(norm: str) -> str:
+    """What FTS indexes for a normalised text: its words, each followed by its shortest
     clitic-stripped stem when that differs (``والسلطات`` → ``والسلطات سلطات``). Queries look for
     a word or its stem (`rasd.queries.search`)."""
     out: list[str] = []
-    stems: dict[str, str] = {}
-    for word in normalise(text).text.split():
-        stem = stems.get(word)
-        if stem is None:
-            stem = stems[word] = word_stem(word)
+    for word in norm.split():
+        stem = word_stem(word)
         out.append(word if stem == word else f"{word} {stem}")
     return " ".join(out)
 
 
+@lru_cache(maxsize=200_000)
 def word_stem(word: str) -> str:
     """The shortest clitic-stripped form of a normalised word (the word itself if none)."""
     candidates = clitic_candidates(word)
