@@ -286,6 +286,10 @@ class Store:
         row = self.conn.execute("SELECT max(version) FROM migrations").fetchone()
         return int(row[0] or 0)
 
+    def explain(self, err: BaseException) -> str:
+        """A SQLite error as a message naming the database, the problem and the fix."""
+        return str(self._error("write failed", err))
+
     def _error(self, action: str, err: BaseException) -> StoreError:
         text = str(err)
         if isinstance(err, sqlite3.DatabaseError) and "not a database" in text:
