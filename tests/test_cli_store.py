@@ -6,10 +6,10 @@ import csv
 import json
 
 import pytest
-from tests.storekit import kazakhstan_doc
 
 from rasd.cli import build_parser, main
 from rasd.store import Store
+from tests.storekit import kazakhstan_doc
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.storekit import kazakhstan_doc
 
 from rasd.figures import Figure, classify_scope, estimate_role, figure_history
 from rasd.store import Store
+from tests.storekit import kazakhstan_doc
 
 
 @pytest.mark.parametrize(

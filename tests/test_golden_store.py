@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import EXAMPLE_TEXT
 
 from rasd.ingest import ingest
 from rasd.queries import get_cluster, list_events
 from rasd.store import Store
+from tests.conftest import EXAMPLE_TEXT
 
 pytest.importorskip("rasd.events", reason="needs the events stage")
 pytest.importorskip("rasd.claims", reason="needs the claims stage")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tests.storekit import report
 
 from rasd.link import (
     DEFAULT_LINK_OPTIONS,
@@ -19,6 +18,7 @@ from rasd.link import (
 )
 from rasd.queries import cluster_figures, list_events
 from rasd.store import Store
+from tests.storekit import report
 
 D6, D7, D8 = date(2015, 8, 6), date(2015, 8, 7), date(2015, 8, 8)
 

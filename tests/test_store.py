@@ -12,7 +12,6 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.storekit import kazakhstan_doc
 
 from rasd.document import Document, Entity, Quantity
 from rasd.errors import StoreError
@@ -21,6 +20,7 @@ from rasd.pipeline import Pipeline
 from rasd.queries import search
 from rasd.store import MIGRATIONS, Store
 from rasd.text import segment
+from tests.storekit import kazakhstan_doc
 
 
 @pytest.fixture

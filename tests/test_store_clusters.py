@@ -5,13 +5,13 @@ recall stay above the floors in floors/links.json."""
 from __future__ import annotations
 
 import pytest
-from tests.conftest import ROOT, shared_path
 
 from rasd.evaluate import check_floors
 from rasd.evaluate.links import clusters_by_url, load_labels, read_articles, score_links
 from rasd.ingest import ingest_documents
 from rasd.queries import cluster_figures
 from rasd.store import Store
+from tests.conftest import ROOT, shared_path
 
 pytest.importorskip("rasd.events", reason="needs the events stage")
 

@@ -13,9 +13,9 @@ import time
 import zipfile
 
 import pytest
-from tests.conftest import ROOT, shared_path
 
 from rasd.store import Store
+from tests.conftest import ROOT, shared_path
 
 N_ARTICLES = 2000
 TEXT_CHARS = 800  # truncated: the test is about the store, not the extractors
