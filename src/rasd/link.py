@@ -113,6 +113,19 @@ def _entity_at(doc: Document, start: int, end: int) -> Entity | None:
     return min(hits, key=lambda e: (abs(e.start - start), e.start)) if hits else None
 
 
+def _place_in_sentence(doc: Document, event: Event) -> Entity | None:
+    """When the event names no place: the place entity of its sentence nearest the trigger."""
+    if not 0 <= event.sentence < len(doc.sentences):
+        return None
+    sentence = doc.sentences[event.sentence]
+    places = [
+        e
+        for e in doc.entities
+        if e.label in {"GPE", "LOC"} and sentence.start <= e.start < sentence.end
+    ]
+    return min(places, key=lambda e: (abs(e.start - event.start), e.start)) if places else None
+
+
 def _resolve(doc: Document, entity: Entity) -> Entity:
     if entity.coref is not None and 0 <= entity.coref < len(doc.entities):
         first = doc.entities[entity.coref]
@@ -128,6 +141,8 @@ def event_place(doc: Document, event: Event) -> Place:
         entity = _entity_at(doc, event.place.start, event.place.end)
     if entity is None and event.place_link:
         entity = next((e for e in doc.entities if e.link == event.place_link), None)
+    if entity is None and event.place is None and not event.place_link:
+        entity = _place_in_sentence(doc, event)
     if entity is None:
         name = event.place.label or event.place.surface if event.place else None
         return Place(name=name, link=event.place_link)
