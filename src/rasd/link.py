@@ -346,7 +346,8 @@ def _group_in_document(keys: list[EventKey], options: LinkOptions) -> list[list[
 
 def link_document(store: Store, doc: Document, options: LinkOptions = DEFAULT_LINK_OPTIONS) -> None:
     """Place the stored events of ``doc`` into clusters (inside the caller's transaction)."""
-    keys = [event_key(doc, e) for e in doc.events]
+    linked = [i for i, e in enumerate(doc.events) if not getattr(e, "background", False)]
+    keys = [event_key(doc, doc.events[i]) for i in linked]
     for group in _group_in_document(keys, options):
         cluster_id = None
         for i in group:
@@ -354,9 +355,9 @@ def link_document(store: Store, doc: Document, options: LinkOptions = DEFAULT_LI
             if cluster_id is not None:
                 break
         if cluster_id is None:
-            cluster_id = _new_cluster(store, doc, group[0], keys[group[0]])
+            cluster_id = _new_cluster(store, doc, linked[group[0]], keys[group[0]])
         for i in group:
-            _attach(store, doc, i, keys[i], cluster_id)
+            _attach(store, doc, linked[i], keys[i], cluster_id)
         refresh_cluster(store, cluster_id)
 
 
@@ -424,13 +425,20 @@ def refresh_cluster(store: Store, cluster_id: int) -> None:
         "ORDER BY (place_link IS NULL), (kind = 'country'), c DESC, place LIMIT 1",
         (cluster_id,),
     ).fetchone()
+    main_type = conn.execute(
+        "SELECT e.type FROM events e WHERE e.cluster_id = ? GROUP BY e.type "
+        "ORDER BY count(*) DESC, (e.type != 'ASSAULT'), e.type LIMIT 1",
+        (cluster_id,),
+    ).fetchone()
     history = cluster_figures(store, cluster_id)
     killed, injured = history.estimate("killed"), history.estimate("injured")
     conn.execute(
-        "UPDATE clusters SET date_first = ?, date_last = ?, n_events = ?, n_documents = ?, "
+        "UPDATE clusters SET type = ?, date_first = ?, date_last = ?, n_events = ?, "
+        "n_documents = ?, "
         "place = ?, place_link = ?, country = ?, lat = ?, lon = ?, killed = ?, injured = ? "
         "WHERE id = ?",
         (
+            main_type[0],
             row["first"],
             row["last"],
             row["n"],
