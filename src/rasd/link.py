@@ -165,12 +165,14 @@ def event_date(doc: Document, event: Event) -> str | None:
 
 
 def sentence_terms(doc: Document, event: Event) -> list[str]:
-    """Content words of the event's sentence (normalised, clitic-stripped), for similarity."""
+    """Content words of the event's sentence and of the report's title (normalised,
+    clitic-stripped), for similarity."""
     if 0 <= event.sentence < len(doc.sentences):
         text = doc.sentences[event.sentence].surface
     else:
         text = doc.text[max(0, event.start - 150) : event.end + 150]
-    return sorted(t for t in sentence_words(text) if len(t) > 2 and t not in _STOP)
+    words = sentence_words(text) | sentence_words(doc.title or "")
+    return sorted(t for t in words if len(t) > 2 and t not in _STOP)
 
 
 def participant_terms(event: Event) -> list[str]:
@@ -246,6 +248,8 @@ class EventKey:
     terms: tuple[str, ...]
     participants: tuple[str, ...]
     roles: tuple[str, ...]
+    countries: tuple[str, ...] = ()
+    """Countries the whole report names (a check on a wrongly resolved event place)."""
 
 
 def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
@@ -253,6 +257,8 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
     if a.family != b.family:
         return 0.0
     p = place_score(a.place, b.place, options)
+    if p is None and _cross_named(a, b):
+        p = 0.1
     d = date_score(a.date, b.date, options)
     if p is None or d is None:
         return 0.0
@@ -260,6 +266,23 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
     people = jaccard(a.participants, b.participants)
     roles = 1.0 if set(a.roles) & set(b.roles) else 0.0
     return 0.3 * p + 0.15 * d + 0.35 * min(1.0, 2.5 * words) + 0.1 * people + 0.1 * roles
+
+
+def _cross_named(a: EventKey, b: EventKey) -> bool:
+    """Each event's country is named in the other's report: the places may disagree only
+    because one of them was resolved wrongly."""
+    return bool(
+        a.place.country
+        and b.place.country
+        and a.place.country in b.countries
+        and b.place.country in a.countries
+    )
+
+
+def document_countries(doc: Document) -> tuple[str, ...]:
+    return tuple(
+        sorted({e.country for e in doc.entities if e.country and e.label in {"GPE", "LOC"}})
+    )
 
 
 def event_key(doc: Document, event: Event) -> EventKey:
@@ -270,6 +293,7 @@ def event_key(doc: Document, event: Event) -> EventKey:
         terms=tuple(sentence_terms(doc, event)),
         participants=tuple(participant_terms(event)),
         roles=tuple(sorted({c.role for c in event.counts})),
+        countries=document_countries(doc),
     )
 
 
@@ -286,6 +310,7 @@ def _key_from_row(row: Any) -> EventKey:
         terms=tuple(json.loads(row["terms"])),
         participants=tuple(json.loads(row["participants"])),
         roles=tuple(json.loads(row["roles"])),
+        countries=tuple(json.loads(row["countries"])),
     )
 
 
@@ -387,8 +412,9 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
     )
     store.conn.execute(
         "INSERT OR REPLACE INTO link_keys (doc_id, idx, doc_n, cluster_id, family, day, place, "
-        "place_link, country, lat, lon, kind, terms, participants, roles) "
-        "VALUES (?, ?, (SELECT n FROM documents WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "place_link, country, lat, lon, kind, terms, participants, roles, countries) "
+        "VALUES (?, ?, (SELECT n FROM documents WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)",
         (
             doc.id,
             idx,
@@ -405,6 +431,7 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
             json.dumps(key.terms, ensure_ascii=False),
             json.dumps(key.participants, ensure_ascii=False),
             json.dumps(key.roles),
+            json.dumps(key.countries),
         ),
     )
 
