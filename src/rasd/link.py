@@ -86,6 +86,8 @@ class LinkOptions:
     window_days: int = 3
     max_km: float = 50.0
     threshold: float = 0.5
+    merge_threshold: float = 0.75
+    """A report that links this strongly to two clusters merges them (they were one event)."""
     max_candidates: int = 50
 
 
@@ -248,8 +250,9 @@ class EventKey:
     terms: tuple[str, ...]
     participants: tuple[str, ...]
     roles: tuple[str, ...]
-    countries: tuple[str, ...] = ()
-    """Countries the whole report names (a check on a wrongly resolved event place)."""
+    named: tuple[str, ...] = ()
+    """Countries and place links the whole report names (a check on a wrongly resolved event
+    place)."""
 
 
 def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
@@ -269,20 +272,24 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
 
 
 def _cross_named(a: EventKey, b: EventKey) -> bool:
-    """Each event's country is named in the other's report: the places may disagree only
-    because one of them was resolved wrongly."""
-    return bool(
-        a.place.country
-        and b.place.country
-        and a.place.country in b.countries
-        and b.place.country in a.countries
-    )
+    """One event's place (or its country, when the other's place is in another country) is
+    named in the other's report: the event places may disagree only because one of them was
+    resolved wrongly (place names are ambiguous)."""
+    for x, y in ((a, b), (b, a)):
+        if x.place.link and x.place.link in y.named:
+            return True
+        if x.place.country and x.place.country != y.place.country and x.place.country in y.named:
+            return True
+    return False
 
 
-def document_countries(doc: Document) -> tuple[str, ...]:
-    return tuple(
-        sorted({e.country for e in doc.entities if e.country and e.label in {"GPE", "LOC"}})
-    )
+def document_places(doc: Document) -> tuple[str, ...]:
+    """The country codes and place links a report names."""
+    named: set[str] = set()
+    for e in doc.entities:
+        if e.label in {"GPE", "LOC", "NORP"}:
+            named.update(v for v in (e.country, e.link if e.label != "NORP" else None) if v)
+    return tuple(sorted(named))
 
 
 def event_key(doc: Document, event: Event) -> EventKey:
@@ -293,7 +300,7 @@ def event_key(doc: Document, event: Event) -> EventKey:
         terms=tuple(sentence_terms(doc, event)),
         participants=tuple(participant_terms(event)),
         roles=tuple(sorted({c.role for c in event.counts})),
-        countries=document_countries(doc),
+        named=document_places(doc),
     )
 
 
@@ -310,7 +317,7 @@ def _key_from_row(row: Any) -> EventKey:
         terms=tuple(json.loads(row["terms"])),
         participants=tuple(json.loads(row["participants"])),
         roles=tuple(json.loads(row["roles"])),
-        countries=tuple(json.loads(row["countries"])),
+        named=tuple(json.loads(row["named"])),
     )
 
 
@@ -339,16 +346,34 @@ def _members(store: Store, cluster_id: int) -> list[EventKey]:
     return [_key_from_row(r) for r in rows]
 
 
-def best_cluster(store: Store, key: EventKey, options: LinkOptions) -> int | None:
-    best: tuple[float, int] | None = None
+def cluster_scores(
+    store: Store,
+    key: EventKey,
+    options: LinkOptions,
+    members: dict[int, list[EventKey]] | None = None,
+) -> dict[int, float]:
+    """For each candidate cluster that ``key`` links to (at least the threshold), its best
+    score against the cluster's events."""
+    members = {} if members is None else members
+    found = {}
     for cluster_id in _candidates(store, key, options):
-        members = _members(store, cluster_id)
-        if not members:
-            continue
-        score = max(link_score(key, m, options) for m in members)
-        if score >= options.threshold and (best is None or score > best[0]):
-            best = (score, cluster_id)
-    return best[1] if best else None
+        if cluster_id not in members:
+            members[cluster_id] = _members(store, cluster_id)
+        score = max((link_score(key, m, options) for m in members[cluster_id]), default=0.0)
+        if score >= options.threshold:
+            found[cluster_id] = score
+    return found
+
+
+def merge_clusters(store: Store, source: int, target: int) -> None:
+    """Move every event of cluster ``source`` into ``target`` and drop ``source``: a report
+    that links to both shows they are one event."""
+    for table in ("events", "link_keys"):
+        store.conn.execute(
+            f"UPDATE {table} SET cluster_id = ? WHERE cluster_id = ?",
+            (target, source),
+        )
+    store.conn.execute("DELETE FROM clusters WHERE id = ?", (source,))
 
 
 def _group_in_document(keys: list[EventKey], options: LinkOptions) -> list[list[int]]:
@@ -373,13 +398,22 @@ def link_document(store: Store, doc: Document, options: LinkOptions = DEFAULT_LI
     """Place the stored events of ``doc`` into clusters (inside the caller's transaction)."""
     linked = [i for i, e in enumerate(doc.events) if not getattr(e, "background", False)]
     keys = [event_key(doc, doc.events[i]) for i in linked]
+    members: dict[int, list[EventKey]] = {}
     for group in _group_in_document(keys, options):
-        cluster_id = None
+        scores: dict[int, float] = {}
         for i in group:
-            cluster_id = best_cluster(store, keys[i], options)
-            if cluster_id is not None:
-                break
-        if cluster_id is None:
+            for cid, score in cluster_scores(store, keys[i], options, members).items():
+                scores[cid] = max(score, scores.get(cid, 0.0))
+        if scores:
+            best = min(scores, key=lambda c: (-scores[c], c))
+            strong = sorted(c for c, v in scores.items() if v >= options.merge_threshold)
+            cluster_id = min(strong) if best in strong else best
+            for other in strong if best in strong else ():
+                if other != cluster_id:
+                    merge_clusters(store, other, cluster_id)
+                    members.pop(other, None)
+            members.pop(cluster_id, None)
+        else:
             cluster_id = _new_cluster(store, doc, linked[group[0]], keys[group[0]])
         for i in group:
             _attach(store, doc, linked[i], keys[i], cluster_id)
@@ -412,7 +446,7 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
     )
     store.conn.execute(
         "INSERT OR REPLACE INTO link_keys (doc_id, idx, doc_n, cluster_id, family, day, place, "
-        "place_link, country, lat, lon, kind, terms, participants, roles, countries) "
+        "place_link, country, lat, lon, kind, terms, participants, roles, named) "
         "VALUES (?, ?, (SELECT n FROM documents WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "?, ?)",
         (
@@ -431,7 +465,7 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
             json.dumps(key.terms, ensure_ascii=False),
             json.dumps(key.participants, ensure_ascii=False),
             json.dumps(key.roles),
-            json.dumps(key.countries),
+            json.dumps(key.named),
         ),
     )
 

@@ -138,9 +138,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         """,
     ),
     (
-        "countries named by each linked report (a check on wrongly resolved event places)",
+        "places and countries named by each linked report (a check on wrongly resolved "
+        "event places)",
         """
-        ALTER TABLE link_keys ADD COLUMN countries TEXT NOT NULL DEFAULT '[]'
+        ALTER TABLE link_keys ADD COLUMN named TEXT NOT NULL DEFAULT '[]'
         """,
     ),
 )
