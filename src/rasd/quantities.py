@@ -28,7 +28,7 @@ from rasd.quantities_lexicon import (
     tokens_before,
     trie_pattern,
 )
-from rasd.quantities_words import LEXICON, Number, combine, find_atoms
+from rasd.quantities_words import LEXICON, Atom, Number, combine, find_atoms
 from rasd.text import NormalisedText, normalise
 
 
@@ -108,7 +108,8 @@ def _find(
     norm: NormalisedText, options: QuantityOptions, claimed: Iterable[tuple[int, int]]
 ) -> list[Quantity]:
     n = norm.text
-    numbers = _fractions(combine(find_atoms(n), n), n)
+    atoms = [_unreverse(atom, norm) if atom.type == "digits" else atom for atom in find_atoms(n)]
+    numbers = _fractions(combine(atoms, n), n)
     items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, n)], n)
     taken = sorted(claimed)
     out = []
@@ -124,6 +125,21 @@ def _find(
         if not _overlaps(quantity.start, quantity.end, taken):
             out.append(quantity)
     return _with_bare_units(out, norm)
+
+
+def _unreverse(atom: Atom, norm: NormalisedText) -> Atom:
+    """``7415.\u200f2`` is 2.7415: text that went through a right-to-left conversion keeps the
+    digits after the point first, with a right-to-left mark after the point (wire copy)."""
+    point = norm.text.find(".", atom.start, atom.end)
+    if point < 0:
+        return atom
+    after = norm.ends[point]
+    if norm.original[after : after + 1] != "\u200f":
+        return atom
+    fraction, whole = norm.text[atom.start : point], norm.text[point + 1 : atom.end]
+    if not (fraction.isdigit() and whole.isdigit()):
+        return atom
+    return replace(atom, value=float(f"{whole}.{fraction}"))
 
 
 def _with_bare_units(found: list[Quantity], norm: NormalisedText) -> list[Quantity]:
