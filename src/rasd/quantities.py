@@ -59,6 +59,10 @@ _FROM = re.compile(rf"(?<![{ARABIC_LETTER}])[وف]?من\s*$")
 _TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
 _AND = re.compile(r"\s*و\s*")
 _OR = re.compile(r"\s+او\s+")
+_TALLY = re.compile(
+    rf"(?<![{ARABIC_LETTER}])(?:عدد|حصيل[ةه])\s+(?P<noun>ال[{ARABIC_LETTER}]+)"
+    rf"(?:\s+(?:الي|حتي|هو|بلغ|وصل|ارتفع)){{0,2}}\s*(?:ب|ل)?$"
+)
 _PERCENT_BEFORE = re.compile(r"[%٪]\s?$")
 _CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
 _CONTEXTS = Phrases(LEXICON.contexts)
@@ -252,8 +256,8 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
         return replace(item, start=start, kind="money", unit=unit)
     item = replace(item, qualifier=_qualifier_after(n, item))
     if options.counted:
-        item = replace(item, counted=_counted_after(n, item.end))
-    if item.counted is not None and item.qualifier == "exact":
+        item = replace(item, counted=_counted_after(n, item.end) or _counted_before(n, item.start))
+    if item.counted is not None and item.qualifier == "exact" and item.counted[0] > item.end:
         found = phrase_after(n, item.counted[1], _AFTER)
         item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
     return item
@@ -334,6 +338,18 @@ def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
             end = second[0]
             label = f"{label} and {second[1].label}"
     return noun_start, end, label
+
+
+def _counted_before(n: str, pos: int) -> tuple[int, int, str | None] | None:
+    """The noun of "عدد القتلى إلى 50", "حصيلة الضحايا 30": counted before the number."""
+    m = _TALLY.search(n, max(0, pos - 40), pos)
+    if m is None:
+        return None
+    noun = m.group("noun")
+    entry = LEXICON.counted.get(noun[2:]) or LEXICON.counted.get(noun)
+    if entry is None or entry.kind != "noun":
+        return None
+    return m.start("noun"), m.end("noun"), entry.label
 
 
 def _definite(n: str, start: int, end: int) -> bool:
