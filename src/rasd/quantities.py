@@ -1,9 +1,10 @@
 """The quantities stage: numbers, number words, money, percentages, measures and what they count.
 
-One compiled regex finds every number atom in the normalised view of a text (digits in any script
-are already 0-9 there, number words are a prefix trie); `rasd.quantities_words.combine` joins atoms
-into numbers; this module then reads the few words around each number: a qualifier before it
-(نحو، أكثر من، بين … و …), and after it a currency, a unit, a percent sign or the noun it counts.
+Two compiled regexes find every number atom in the normalised view of a text (digits in any script
+are already 0-9 there; number words with their clitics are one prefix trie);
+`rasd.quantities_words.combine` joins atoms into numbers; this module then reads the few words
+around each number: a qualifier before it (نحو، أكثر من، بين … و …), and after it a currency, a
+unit, a percent sign or the noun it counts (or, before it, the noun of a tally: عدد القتلى).
 Numbers that name things (المادة 5، phone numbers) or belong to a date (10 يناير 2022; every span
 the times stage claimed) are dropped. Offsets are mapped back to the original text.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
@@ -43,8 +43,6 @@ class QuantityOptions:
 
 
 DEFAULT_OPTIONS = QuantityOptions()
-
-T = TypeVar("T")
 
 _PHONE = re.compile(
     r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
@@ -125,10 +123,8 @@ def _find(
         if item is None or (item.kind == "ordinal" and not options.ordinals):
             continue
         read_to = item.end
-        quantity = _to_quantity(item, norm)
-        if not _overlaps(quantity.start, quantity.end, taken):
-            out.append(quantity)
-    return _with_bare_units(out, norm)
+        out.append(_to_quantity(item, norm))
+    return [q for q in _with_bare_units(out, norm) if not _overlaps(q.start, q.end, taken)]
 
 
 def _unreverse(atom: Atom, norm: NormalisedText) -> Atom:
