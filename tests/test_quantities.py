@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import pytest
@@ -308,6 +309,7 @@ def test_ordinals_can_be_left_out():
         "حصن متين",
         "نص البيان",
         "لست ضد الاستعانة بهم",
+        "أعدوا العدة",
         "الشيخ تميم بن حمد آل ثاني",
         "معسكر اللواء 15",
     ],
@@ -325,6 +327,14 @@ def test_times_claim_their_numbers():
     )
     found = extract_quantities(doc).quantities
     assert [q.value for q in found] == [3]
+
+
+def test_stage_is_in_the_default_pipeline_after_times_and_pickles():
+    names = Pipeline.default().names
+    assert "quantities" in names
+    if "times" in names:
+        assert names.index("times") < names.index("quantities")
+    assert pickle.loads(pickle.dumps(extract_quantities)) is extract_quantities
 
 
 def test_stage_in_a_pipeline():
