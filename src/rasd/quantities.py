@@ -7,6 +7,9 @@ around each number: a qualifier before it (نحو، أكثر من، بين … �
 unit, a percent sign or the noun it counts (or, before it, the noun of a tally: عدد القتلى).
 Numbers that name things (المادة 5، phone numbers) or belong to a date (10 يناير 2022; every span
 the times stage claimed) are dropped. Offsets are mapped back to the original text.
+
+Values follow ACLED's conventions for vague figures: عشرات = 10, مئات = 100, آلاف = 1000 (qualifier
+``vague``); بضعة / عدة = 3 with ``value_max`` 9 (qualifier ``few``: three to nine, as بضع means).
 """
 
 from __future__ import annotations
