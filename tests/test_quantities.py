@@ -170,6 +170,7 @@ def test_ranges(text, low, high):
         ("سعره 42 QAR", 42, "QAR"),
         ("سعره 20 دولار و43 سنت", 20.43, "USD"),
         ("ثمنه عشرة دولارات", 10, "USD"),
+        ("خسر مئات الملايين من الدولارات", 100_000_000, "USD"),
     ],
 )
 def test_money(text, value, unit):
@@ -278,6 +279,10 @@ def test_number_after_year_word_that_is_no_year_stays():
 def test_ordinals(text, value):
     q = _one(text)
     assert (q.kind, q.value) == ("ordinal", value)
+
+
+def test_number_after_the_tatweel_article():
+    assert _one("الذكرى الـ50").value == 50
 
 
 def test_ordinals_can_be_left_out():

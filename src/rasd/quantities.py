@@ -115,7 +115,7 @@ def _find(
     n = norm.text
     atoms = [_unreverse(atom, norm) if atom.type == "digits" else atom for atom in find_atoms(n)]
     numbers = _fractions(combine(atoms, n), n)
-    items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, n)], n)
+    items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, norm)], n)
     taken = sorted(claimed)
     out = []
     read_to = 0
@@ -172,9 +172,9 @@ def extract_quantities(doc: Document) -> Document:
 # --------------------------------------------------------------------------- what is no quantity
 
 
-def _excluded(number: Number, n: str) -> bool:
-    """Identifiers, phone numbers, clock times, dates and month names."""
-    s, e = number.start, number.end
+def _excluded(number: Number, norm: NormalisedText) -> bool:
+    """Identifiers, phone numbers, clock times, dates, month names and family names."""
+    n, s, e = norm.text, number.start, number.end
     if not number.words:
         digits = n[s:e].lstrip("-")
         if len(digits) > 1 and digits[0] == "0" and "." not in digits:
@@ -189,6 +189,8 @@ def _excluded(number: Number, n: str) -> bool:
     role = before[1] if before else None
     if role == "identifier" or (role == "month_head" and number.kind == "ordinal"):
         return True
+    if role == "family" and before is not None:
+        return norm.original[norm.starts[before[0]]] == "آ"  # آل ثاني, not الـ50
     if role == "month" and not number.words and number.value == int(number.value):
         return True  # the year of "10 يناير 2022"
     if role == "year_head" and not number.words and _is_year(number.value):
@@ -281,7 +283,7 @@ def _qualifier_after(n: str, item: _Item) -> str:
 def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
     """(end, ISO code, 0) of a currency after ``pos``: a word or symbol, maybe a country adjective,
     maybe "و43 سنت" (cents, folded into the value by the caller)."""
-    found = phrase_after(n, pos, _CURRENCIES)
+    found = phrase_after(n, pos, _CURRENCIES) or _definite_currency(n, pos)
     if found is None:
         return None
     end, code, _ = found
@@ -294,6 +296,16 @@ def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
         if unit is not None and unit[1] == "cent":
             return unit[0], code, int(cents["c"]) / 100
     return end, code, 0.0
+
+
+def _definite_currency(n: str, pos: int) -> tuple[int, str, int] | None:
+    """ "مئات الملايين من الدولارات": a currency named after من with the article."""
+    tokens = tokens_after(n, pos, 2)
+    if len(tokens) < 2 or tokens[0].group() != "من" or n[pos : tokens[0].start()].strip():
+        return None
+    word = tokens[1].group()
+    code = LEXICON.currencies.get(word[2:]) if word.startswith("ال") else None
+    return (tokens[1].end(), code, tokens[1].start()) if code else None
 
 
 def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
