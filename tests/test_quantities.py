@@ -315,12 +315,23 @@ def test_ordinals_can_be_left_out():
         "نص البيان",
         "لست ضد الاستعانة بهم",
         "أعدوا العدة",
+        "أرباح الربع الأخير",
         "الشيخ تميم بن حمد آل ثاني",
         "معسكر اللواء 15",
     ],
 )
 def test_not_quantities(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize("text", ["خلال النصف الأول من العام", "أرباح الربع الثاني"])
+def test_part_of_a_year_is_no_fraction(text):
+    assert [q.kind for q in find_quantities(text)] == ["ordinal"]
+
+
+def test_a_new_clause_is_not_the_counted_noun():
+    first = find_quantities("مقتل 5 وإصابة 11 آخرين")[0]
+    assert (first.value, first.counted) == (5, None)
 
 
 def test_times_claim_their_numbers():

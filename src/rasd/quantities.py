@@ -196,6 +196,8 @@ def _excluded(number: Number, norm: NormalisedText) -> bool:
     if role == "year_head" and not number.words and _is_year(number.value):
         return True  # عام 2014، منذ 2011
     after = phrase_after(n, e, _CONTEXTS)
+    if after and after[1] == "period":
+        return number.atoms == 1 and number.value < 1 and n.startswith("ال", s)  # الربع الثاني
     if after and after[1] in ("month", "era") and number.kind == "cardinal":
         return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
     return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
@@ -375,7 +377,7 @@ def _definite(n: str, start: int, end: int) -> bool:
 
 
 def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
-    found = phrase_after(n, pos, _COUNTED, clitics=True)
+    found = phrase_after(n, pos, _COUNTED)  # no و/ب/ل: "5 وإصابة" starts a new phrase
     if found is None:
         tokens = tokens_after(n, pos, 1)
         word = tokens[0].group() if tokens else ""
