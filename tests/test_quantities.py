@@ -371,6 +371,8 @@ def test_stage_in_a_pipeline():
         "-" * 3000 + "5",
         "1/" * 2000,
         ("9" * 20 + ",") * 300,
+        "لتران " * 5000,
+        "1 و" * 5000,
     ],
 )
 def test_absurd_input_is_bounded(text):

@@ -15,6 +15,7 @@ Values follow ACLED's conventions for vague figures: عشرات = 10, مئات =
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -147,18 +148,29 @@ def _unreverse(atom: Atom, norm: NormalisedText) -> Atom:
 
 def _with_bare_units(found: list[Quantity], norm: NormalisedText) -> list[Quantity]:
     """Add the measures written without a number: a dual (لتران = 2 l) or a unit and a fraction
-    (لتر ونصف = 1.5 l)."""
+    (لتر ونصف = 1.5 l). ``found`` is in text order and without overlaps."""
+    starts = [q.start for q in found]
+    dropped: set[int] = set()
+    extra = []
     for m in _BARE_UNIT.finditer(norm.text):
         start, end = norm.to_original(m.start(), m.end())
-        inside = [q for q in found if start <= q.start and q.end <= end]  # the نصف of لتر ونصف
-        if _overlaps(start, end, [(q.start, q.end) for q in found if q not in inside]):
-            continue
+        near = range(max(0, bisect_left(starts, start) - 1), bisect_left(starts, end))
+        hit = [k for k in near if found[k].start < end and start < found[k].end]
+        if any(not (start <= found[k].start and found[k].end <= end) for k in hit):
+            continue  # overlaps a quantity it does not contain
+        dropped.update(hit)  # the نصف of لتر ونصف
         unit = LEXICON.units[m["dual"] or m["unit"]]
         value = unit.count + (LEXICON.words[m["fraction"]].value if m["fraction"] else 0.0)
         surface = norm.original[start:end]
-        bare = Quantity(start, end, surface, value, kind="measure", unit=unit.unit)
-        found = sorted([*(q for q in found if q not in inside), bare], key=lambda q: q.start)
-    return found
+        extra.append(Quantity(start, end, surface, value, kind="measure", unit=unit.unit))
+    if not extra:
+        return found
+    kept = [q for k, q in enumerate(found) if k not in dropped]
+    return sorted([*kept, *extra], key=_start)
+
+
+def _start(quantity: Quantity) -> int:
+    return quantity.start
 
 
 @stage(name="quantities", requires=("tokens",), assigns=("quantities",))
