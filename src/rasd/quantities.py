@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
@@ -47,6 +48,8 @@ class QuantityOptions:
 
 
 DEFAULT_OPTIONS = QuantityOptions()
+
+T = TypeVar("T")
 
 _PHONE = re.compile(
     r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
@@ -269,9 +272,17 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     if symbol is not None:
         start, unit = symbol
         return replace(item, start=start, kind="money", unit=unit)
+    one = item.number.words and item.number.atoms == 1 and item.number.value in (1, 2)
+    if one:  # واحد and اثنان follow what they count: "دولار واحد", "شخص واحد"
+        named = _phrase_before_word(n, item.start, _CURRENCIES)
+        if named is not None:
+            return replace(item, start=named[0], kind="money", unit=named[1])
     item = replace(item, qualifier=_qualifier_after(n, item))
     if options.counted:
-        item = replace(item, counted=_counted_after(n, item.end) or _counted_before(n, item.start))
+        counted = _counted_after(n, item.end) or _counted_before(n, item.start)
+        if counted is None and one:
+            counted = _noun_before(n, item.start)
+        item = replace(item, counted=counted)
     if item.counted is not None and item.qualifier == "exact" and item.counted[0] > item.end:
         found = phrase_after(n, item.counted[1], _AFTER)
         item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
@@ -375,6 +386,21 @@ def _counted_before(n: str, pos: int) -> tuple[int, int, str | None] | None:
     if entry is None or entry.kind != "noun":
         return None
     return m.start("noun"), m.end("noun"), entry.label
+
+
+def _phrase_before_word(n: str, pos: int, phrases: Phrases[T]) -> tuple[int, T] | None:
+    """A one-word entry of ``phrases`` (an Arabic word) right before ``pos``."""
+    found = phrase_before(n, pos, phrases, clitics=False)
+    return found if found is not None and n[found[0]].isalpha() else None
+
+
+def _noun_before(n: str, pos: int) -> tuple[int, int, str | None] | None:
+    """The noun before واحد / اثنان (شخص واحد), with its label."""
+    found = _phrase_before_word(n, pos, _COUNTED)
+    if found is None or found[1].kind != "noun":
+        return None
+    end = tokens_before(n, pos, 1)[0].end()
+    return found[0], end, found[1].label
 
 
 def _definite(n: str, start: int, end: int) -> bool:
