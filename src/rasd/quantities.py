@@ -237,13 +237,12 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 def _read_before(item: _Item, n: str) -> _Item:
     if item.qualifier != "exact" or item.number.kind == "ordinal":
         return item
+    if item.number.qualifier != "exact":
+        return replace(item, qualifier=item.number.qualifier)  # عشرات، بضعة: no other qualifier
     found = phrase_before(n, item.start, _BEFORE)
     if found is None:
-        return replace(item, qualifier=item.number.qualifier)
-    start, qualifier = found
-    if item.number.qualifier != "exact":
-        return replace(item, qualifier=item.number.qualifier)
-    return replace(item, start=start, qualifier=qualifier)
+        return item
+    return replace(item, start=found[0], qualifier=found[1])
 
 
 def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
@@ -277,12 +276,15 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
         named = _phrase_before_word(n, item.start, _CURRENCIES)
         if named is not None:
             return replace(item, start=named[0], kind="money", unit=named[1])
-    item = replace(item, qualifier=_qualifier_after(n, item))
+    qualifier = _qualifier_after(n, item)
+    if qualifier != item.qualifier:
+        item = replace(item, qualifier=qualifier)
     if options.counted:
         counted = _counted_after(n, item.end) or _counted_before(n, item.start)
         if counted is None and one:
             counted = _noun_before(n, item.start)
-        item = replace(item, counted=counted)
+        if counted is not None:
+            item = replace(item, counted=counted)
     if item.counted is not None and item.qualifier == "exact" and item.counted[0] > item.end:
         found = phrase_after(n, item.counted[1], _AFTER)
         item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
