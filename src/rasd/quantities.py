@@ -18,17 +18,17 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
+from rasd.quantities_counted import counted_after, counted_before, noun_before, product_after
 from rasd.quantities_lexicon import (
     ARABIC_LETTER,
-    Counted,
     Phrases,
     Unit,
     phrase_after,
     phrase_before,
+    phrase_before_word,
     tokens_after,
     tokens_before,
     trie_pattern,
@@ -49,8 +49,6 @@ class QuantityOptions:
 
 DEFAULT_OPTIONS = QuantityOptions()
 
-T = TypeVar("T")
-
 _PHONE = re.compile(
     r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
     r"|\b0[0-9]{8,}\b"
@@ -64,10 +62,6 @@ _FROM = re.compile(rf"(?<![{ARABIC_LETTER}])[وف]?من\s*$")
 _TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
 _AND = re.compile(r"\s*و\s*")
 _OR = re.compile(r"\s+او\s+")
-_TALLY = re.compile(
-    rf"(?<![{ARABIC_LETTER}])(?:عدد|حصيل[ةه])\s+(?P<noun>ال[{ARABIC_LETTER}]+)"
-    rf"(?:\s+(?:الي|حتي|هو|بلغ|وصل|ارتفع)){{0,2}}\s*(?:ب|ل)?$"
-)
 _PERCENT_BEFORE = re.compile(r"[%٪]\s?$")
 _CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
 _CONTEXTS = Phrases(LEXICON.contexts)
@@ -76,7 +70,6 @@ _AFTER = Phrases(LEXICON.qualifiers_after)
 _CURRENCIES = Phrases(LEXICON.currencies)
 _COUNTRIES = Phrases(LEXICON.country_currency)
 _UNITS = Phrases(LEXICON.units)
-_COUNTED = Phrases(LEXICON.counted)
 _BARE_UNIT = re.compile(
     rf"(?<![{ARABIC_LETTER}])(?:(?P<dual>"
     + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 2)
@@ -273,16 +266,16 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
         return replace(item, start=start, kind="money", unit=unit)
     one = item.number.words and item.number.atoms == 1 and item.number.value in (1, 2)
     if one:  # واحد and اثنان follow what they count: "دولار واحد", "شخص واحد"
-        named = _phrase_before_word(n, item.start, _CURRENCIES)
+        named = phrase_before_word(n, item.start, _CURRENCIES)
         if named is not None:
             return replace(item, start=named[0], kind="money", unit=named[1])
     qualifier = _qualifier_after(n, item)
     if qualifier != item.qualifier:
         item = replace(item, qualifier=qualifier)
     if options.counted:
-        counted = _counted_after(n, item.end) or _counted_before(n, item.start)
+        counted = counted_after(n, item.end) or counted_before(n, item.start)
         if counted is None and one:
-            counted = _noun_before(n, item.start)
+            counted = noun_before(n, item.start)
         if counted is not None:
             item = replace(item, counted=counted)
     if item.counted is not None and item.qualifier == "exact" and item.counted[0] > item.end:
@@ -296,7 +289,7 @@ def _measure(item: _Item, n: str, end: int, unit: Unit) -> _Item:
     symbol = None if kind == "percent" else unit.unit
     item = replace(item, end=end, kind=kind, unit=symbol)
     item = replace(item, qualifier=_qualifier_after(n, item))
-    product = _product_after(n, end) if kind == "measure" else None
+    product = product_after(n, end) if kind == "measure" else None
     return replace(item, counted=product)
 
 
@@ -341,111 +334,6 @@ def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
     if found is None or n[found[0]].isalpha() or found[1] == "cent":
         return None
     return found
-
-
-def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    """The noun a number counts: "جندياً", "من أفراد قوات الأمن", "متجر ومصرف"."""
-    tokens = tokens_after(n, pos, 1)
-    if not tokens or n[pos : tokens[0].start()].strip():
-        return None
-    start = tokens[0].start()
-    after_min = tokens[0].group() == "من"
-    if after_min:
-        start = tokens[0].end()
-    head = _noun_at(n, start)
-    if head is None:
-        return None
-    end, entry, noun_start = head
-    if after_min and entry.kind == "noun" and not _definite(n, noun_start, end):
-        return None  # "أربعة من أشهر …": من + an indefinite noun is no partitive
-    label = entry.label
-    if entry.kind in ("member", "piece"):
-        group = _group_after(n, end)
-        if group is not None:
-            end, group_label = group
-            label = f"members of the {group_label}" if entry.kind == "member" else group_label
-    elif entry.kind == "group":
-        label = f"members of the {label}"
-    more = _AND.match(n, end)
-    if more and entry.kind == "noun":
-        second = _noun_at(n, more.end())
-        # "متجر ومصرف", "القتلى والجرحى"; not "12 جنديا وإصابة": the accusative of a counted
-        # noun (جنديا) is not shared by a noun that starts a new phrase (وإصابة)
-        agree = second is not None and (n[end - 1] != "ا" or n[second[0] - 1] == "ا")
-        if second is not None and agree and second[1].kind == "noun":
-            end = second[0]
-            label = f"{label} and {second[1].label}"
-    return noun_start, end, label
-
-
-def _counted_before(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    """The noun of "عدد القتلى إلى 50", "حصيلة الضحايا 30": counted before the number."""
-    m = _TALLY.search(n, max(0, pos - 40), pos)
-    if m is None:
-        return None
-    noun = m.group("noun")
-    entry = LEXICON.counted.get(noun[2:]) or LEXICON.counted.get(noun)
-    if entry is None or entry.kind != "noun":
-        return None
-    return m.start("noun"), m.end("noun"), entry.label
-
-
-def _phrase_before_word(n: str, pos: int, phrases: Phrases[T]) -> tuple[int, T] | None:
-    """A one-word entry of ``phrases`` (an Arabic word) right before ``pos``."""
-    found = phrase_before(n, pos, phrases, clitics=False)
-    return found if found is not None and n[found[0]].isalpha() else None
-
-
-def _noun_before(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    """The noun before واحد / اثنان (شخص واحد), with its label."""
-    found = _phrase_before_word(n, pos, _COUNTED)
-    if found is None or found[1].kind != "noun":
-        return None
-    end = tokens_before(n, pos, 1)[0].end()
-    return found[0], end, found[1].label
-
-
-def _definite(n: str, start: int, end: int) -> bool:
-    """Is the noun phrase at ``n[start:end]`` definite: with the article (المتظاهرين، رجال الأمن)
-    or a sound plural in construct before a definite noun (مقاتلي المقاومة)? Not "من أشهر
-    العاملين", where أشهر is an elative ("the best known of")."""
-    words = n[start:end].split()
-    if any(word.startswith(("ال", "لل")) for word in words):
-        return True
-    following = tokens_after(n, end, 1)
-    return n[end - 1] == "ي" and bool(following) and following[0].group().startswith("ال")
-
-
-def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
-    found = phrase_after(n, pos, _COUNTED)  # no و/ب/ل: "5 وإصابة" starts a new phrase
-    if found is None:
-        tokens = tokens_after(n, pos, 1)
-        word = tokens[0].group() if tokens else ""
-        if word.startswith(("ال", "لل")) and len(word) > 4:
-            bare = word[2:]
-            entry = LEXICON.counted.get(bare)
-            if entry is not None:
-                return tokens[0].end(), entry, tokens[0].start()
-        return None
-    return found
-
-
-def _group_after(n: str, pos: int) -> tuple[int, str] | None:
-    tokens = tokens_after(n, pos, 1)
-    start = pos
-    if tokens and tokens[0].group() == "من":
-        start = tokens[0].end()
-    found = phrase_after(n, start, _COUNTED)
-    if found is None or found[1].kind != "group":
-        return None
-    return found[0], found[1].label
-
-
-def _product_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    tokens = tokens_after(n, pos, 2)
-    if len(tokens) == 2 and tokens[0].group() == "من" and tokens[1].group()[0].isalpha():
-        return tokens[1].start(), tokens[1].end(), None
-    return None
 
 
 # --------------------------------------------------------------------------- ranges, fractions

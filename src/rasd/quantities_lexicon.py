@@ -268,3 +268,9 @@ def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
         return (phrase,)
     stripped = _PROCLITIC.sub("", phrase)
     return (phrase, stripped) if stripped != phrase else (phrase,)
+
+
+def phrase_before_word(n: str, pos: int, phrases: Phrases[T]) -> tuple[int, T] | None:
+    """A one-word entry of ``phrases`` (an Arabic word) right before ``pos``."""
+    found = phrase_before(n, pos, phrases, clitics=False)
+    return found if found is not None and n[found[0]].isalpha() else None
