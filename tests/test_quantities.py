@@ -11,7 +11,7 @@ from rasd.document import Document, Time
 from rasd.errors import ModelDataError
 from rasd.pipeline import Pipeline
 from rasd.quantities import QuantityOptions, extract_quantities, find_quantities
-from rasd.quantities_lexicon import read_table, trie_pattern
+from rasd.quantities_lexicon import Lexicon, read_table, trie_pattern
 from rasd.quantities_words import parse_number_words
 from rasd.text import segment
 
@@ -400,3 +400,19 @@ def test_trie_pattern_matches_exactly_its_words():
 def test_missing_table_is_a_clear_error():
     with pytest.raises(ModelDataError, match="reinstall"):
         read_table("no-such-table.tsv")
+
+
+def test_bundled_tables_are_consistent():
+    lexicon = Lexicon.builtin()
+    kinds = {"noun", "member", "piece", "group"}
+    assert all(entry.label and entry.kind in kinds for entry in lexicon.counted.values())
+    types = {w.type for w in lexicon.words.values()}
+    assert types <= {
+        "zero", "unit", "ten", "teen", "teen_head", "tens", "hundred", "scale",
+        "scale_plural", "scale_dual", "fraction", "vague", "few", "point", "ordinal",
+    }  # fmt: skip
+    codes = {c for c in lexicon.currencies.values() if c not in ("?", "cent")}
+    assert all(len(code) == 3 and code.isupper() for code in codes)
+    assert all(unit.factor > 0 and unit.count in (1, 2) for unit in lexicon.units.values())
+    roles = {"identifier", "family", "month_head", "month", "era", "year_head", "weekday", "period"}
+    assert set(lexicon.contexts.values()) <= roles
