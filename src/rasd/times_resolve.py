@@ -228,6 +228,14 @@ def _nth(parts: Parts, ref: Reference, direction: str) -> dict[str, Any]:
         year = _month_year(month, ref, direction, parts.step)
     if month is None or year is None or not 1 <= year <= 9999:
         return out
+    if parts.role == "week":  # the n-th week: from the n-th Monday; the last: the last whole one
+        monday = _nth_weekday(year, month, 1, parts.nth or 1)
+        if monday is not None and parts.nth == -1 and (monday + timedelta(days=6)).month != month:
+            monday -= timedelta(weeks=1)
+        if monday is not None:
+            iso_year, week, _ = monday.isocalendar()
+            out.update(granularity="week", value=f"{iso_year:04d}-W{week:02d}")
+        return out
     if parts.weekday is None:
         day = _safe_date(year, month, parts.day) if parts.day else _last_day(year, month)
     else:
