@@ -23,8 +23,8 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
     i = 0
     last = len(atoms) - 1
     while i <= last:
-        alone = atoms[i].cats.keys().isdisjoint(_ALONE) and not reader.bare_year(i)
-        if alone and (i == last or atoms[i + 1].start - atoms[i].end > MAX_GAP):
+        lonely = atoms[i].cats.keys().isdisjoint(_ALONE) and not reader.bare_year(i)
+        if lonely and (i == last or atoms[i + 1].start - atoms[i].end > MAX_GAP):
             i += 1  # a number or a word that needs a neighbour, and has none
             continue
         result = (
