@@ -31,7 +31,7 @@ _MONTH_BEFORE = re.compile(
 _YEAR_AFTER = re.compile(r"\s*(?:[^\u0621-\u064a\s]|و|$)")
 AND = re.compile(r"\s*و\s*")
 RANGE = re.compile(r"\s*(?:-|–|الي|الى|حتي|وحتي|حتى|وحتى|لغايه|ولغايه|لغاية|ولغاية)\s*")
-ISO_DATE = re.compile(r"\d{4}-")
+ISO_DATE = re.compile(r"\d{4}[-/]")
 
 
 @dataclass(slots=True)

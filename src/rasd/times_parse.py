@@ -128,6 +128,13 @@ def _count(r: Reader, i: int) -> Result:
     else:
         k = j
         unit = r.at(k, "unit", prev)
+        if unit is not None and unit[1] == 0 and not unit[2] and marker is not None:
+            # قبل أيام، منذ سنوات، بعد أسابيع، خلال أيام: a few units back or ahead; طوال
+            # أشهر: for months (a duration of unknown length)
+            if marker == "for" and r.word(i) not in ("خلال", "غضون", "في غضون"):
+                return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=0, role="for")
+            direction = "past" if marker in ("ago", "since") else "future"
+            return k + 1, Parts(0, 0, kind="vague", direction=direction, unit=unit[0])
         if unit is None or unit[2] or unit[1] == 0 or (unit[1] == 1 and marker is None):
             return None
         if unit[0] == "year" and year(r, k, Parts(0, 0), prev, alone=True):

@@ -99,6 +99,8 @@ def duration(unit: str, count: int) -> str:
 
 
 def _count(parts: Parts, ref: Reference) -> dict[str, Any]:
+    if parts.count == 0:  # طوال أشهر: some months, how many is not said
+        return {"kind": "duration", "granularity": "year" if parts.unit in _YEARS else parts.unit}
     unit, count = parts.unit or "day", parts.count or 1
     period = duration(unit, count)
     grain = "year" if unit in _YEARS else unit
