@@ -158,6 +158,11 @@ def test_relative_offset_is_kept_and_no_value_without_publication_date(text, off
     assert _one(text).offset == offset  # kept when resolved too
 
 
+def test_days_of_a_holiday_are_the_holiday_not_a_vague_span():
+    (found,) = _times("خلال أيام عيد الفطر المبارك", published=date(2015, 7, 21))
+    assert (found.surface, found.value) == ("عيد الفطر المبارك", "2015-07-17")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -174,6 +179,7 @@ def test_relative_offset_is_kept_and_no_value_without_publication_date(text, off
         "داخل إطار هذين الاثنين",
         "شملت المشروعات عقدين بلغت",
         "على مدى نصف السنة تقريبا",
+        "خلال أيام العيد قدمت الجمعية",
         "في 1800 موقع",
     ],
 )

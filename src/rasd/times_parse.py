@@ -7,8 +7,13 @@ a last pass joins ranges (من 13 تموز الى 15 تموز).
 
 from __future__ import annotations
 
+import re
+
 from rasd.times_atoms import MAX_GAP, RANGE, Atom, Parts, Reader, Result, read_number
 from rasd.times_dates import anchor, clock, nth, year
+
+# A plural unit followed by what it belongs to (أيام العيد، أيام شهر رمضان) is not a count.
+_CONSTRUCT = re.compile(r"\s+(?:ال|عيد|شهر)")
 
 # Categories of atoms that can be an expression on their own (the others need a neighbour).
 _ALONE = frozenset(
@@ -129,6 +134,8 @@ def _count(r: Reader, i: int) -> Result:
         k = j
         unit = r.at(k, "unit", prev)
         if unit is not None and unit[1] == 0 and not unit[2] and marker is not None:
+            if _CONSTRUCT.match(r.norm, r.atoms[k].end):
+                return None  # خلال أيام العيد، خلال أيام شهر رمضان: the days of something
             # قبل أيام، منذ سنوات، بعد أسابيع، خلال أيام: a few units back or ahead; طوال
             # أشهر: for months (a duration of unknown length)
             if marker == "for" and r.word(i) not in ("خلال", "غضون", "في غضون"):
