@@ -243,6 +243,13 @@ def test_nouns_starting_like_a_future_verb_do_not_turn_forward(text):
     assert _times(text)[-1].value == "2022-01-06"
 
 
+def test_the_next_day_counts_from_the_story_not_from_publication():
+    found = _one("وفي اليوم التالي عاد")
+    assert (found.value, found.offset) == (None, "P1D")
+    assert _one("اليوم التالي", options=TimeOptions(anaphoric=True)).value == "2022-01-11"
+    assert _one("الأسبوع المقبل").value == "2022-W03"  # المقبل counts from publication
+
+
 def test_future_tense_turns_a_bare_weekday_forward():
     assert _one("سيزور الرئيس القاهرة الخميس").value == "2022-01-13"
     assert _one("زار الرئيس القاهرة الخميس").value == "2022-01-06"

@@ -101,8 +101,10 @@ def builtin() -> Lexicon:
             add("ال" + form, ("numw", int(value)))  # الأيام الثلاثة
     for form, number in _ordinal_forms(_rows("ordinals.tsv")):
         add(form, ("ord", number))
-    for form, step in _rows("modifiers.tsv"):
+    for form, step, anaphoric in _rows("modifiers.tsv"):
         add(form, ("mod", int(step)))
+        if anaphoric == "1":
+            add(form, ("anaphor", True))
     for form, direction, grain in _rows("vague.tsv"):
         add(form, ("vague", (direction, grain)))
     for form, role in _rows("markers.tsv"):

@@ -49,6 +49,7 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
             j, parts = _clock_day(reader, j, parts)
         parts.start = atoms[i].start
         parts.end = atoms[j - 1].end
+        parts.anaphoric = any("anaphor" in atom.cats for atom in atoms[i:j])
         found.append(parts)
         i = j
     return _merge_ranges(norm, found)

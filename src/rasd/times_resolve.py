@@ -29,13 +29,18 @@ class Reference:
     moment: datetime | None
     direction: str
     """``past`` (news convention) or ``future`` (Duckling's)."""
+    anaphoric: bool = False
+    """Resolve التالي/السابق against the reference too (Duckling) instead of leaving them open."""
 
 
 def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     """The `rasd.document.Time` fields (other than the span) of one expression. A value that
     falls outside the calendar (years 1-9999) is left out and flagged invalid."""
     try:
-        return _resolve(parts, ref)
+        fields = _resolve(parts, ref)
+        if parts.anaphoric and not ref.anaphoric and fields.get("value"):
+            fields = {**fields, "value": None}  # في اليوم التالي: the day after the events told
+        return fields
     except (OverflowError, ValueError):
         kind = {"count": "duration", "vague": "vague", "date": "absolute"}.get(parts.kind)
         return {"kind": kind or "relative", "granularity": parts.unit or "day", "valid": False}
