@@ -82,6 +82,8 @@ class Triggers:
     titles: frozenset[str]
     links: frozenset[str]
     stop: frozenset[str]
+    not_names: frozenset[str]
+    """Words never a name on their own (ordinals: الثاني)."""
     kind_cues: dict[str, str]
     """A noun that says what kind of place follows: محافظة → admin, مدينة → city."""
 
@@ -96,6 +98,7 @@ class Triggers:
             titles=frozenset(by_role.get("title", ())),
             links=frozenset(by_role.get("link", ())),
             stop=frozenset(by_role.get("stop", ())),
+            not_names=frozenset(by_role.get("notname", ())),
             kind_cues={
                 **dict.fromkeys(by_role.get("admin", ()), "admin"),
                 **dict.fromkeys(by_role.get("city", ()), "city"),
@@ -341,14 +344,19 @@ def _strip_conj(norm: str) -> str:
     return norm[1:] if norm[:1] in ("و", "ف") and len(norm) > 3 else norm
 
 
-def _name_like(norm: str, res: Resources, *, first: bool) -> bool:
-    """Can ``norm`` be part of a person's name? Frequent words only when they are very common
-    names (محمد، علي), never a preposition + article (بالجيش، والإنتاج)."""
-    if norm.startswith(NOT_NAME_PREFIXES) or len(norm) < 3:
-        return False
-    if norm in res.common:
-        return res.names.person_weight(norm) >= COMMON_NAME_WEIGHT
-    return res.names.is_person_token(norm) or not (first and norm.startswith("ال"))
+def _name_like(token: Token, res: Resources, *, first: bool) -> bool:
+    """Can the token be part of a person's name? Frequent words only when they are very common
+    names (محمد، علي — but not the preposition على), never a preposition + article (بالجيش،
+    والإنتاج); an unknown word with a proclitic letter is a word, not a name (بذكرى)."""
+    norm = token.norm
+    if norm.startswith(NOT_NAME_PREFIXES) or len(norm) < 3 or token.surface.endswith("ى"):
+        return norm != "علي" and res.names.person_weight(norm) > 0 and len(norm) >= 3
+    if norm in res.common or norm in res.triggers.not_names:
+        weight = res.names.person_weight(norm)
+        return weight >= COMMON_NAME_WEIGHT and norm not in res.triggers.not_names
+    if res.names.is_person_token(norm):
+        return True
+    return not norm.startswith(("و", "ف", "ب", "ل", "ك")) and not (first and norm[:2] == "ال")
 
 
 def _name_end(
@@ -365,10 +373,14 @@ def _name_end(
     while k < len(norms) and k - j < options.max_name_tokens:
         if tokens[k].kind != "word" or covered[k]:
             break
-        if norms[k] in res.triggers.links and k > j:
+        if norms[k] in res.triggers.links and k + 1 < len(norms):
+            k += 1  # بن، عبد، أبو join the next word: عبد الله is one name
+            if tokens[k].kind != "word" or covered[k]:
+                break
             k += 1
+            end = k
             continue
-        if not _name_like(norms[k], res, first=k == j):
+        if not _name_like(tokens[k], res, first=k == j):
             break
         k += 1
         end = k
@@ -395,7 +407,7 @@ def _family_mentions(
         if m.label == "PER"
         and m.last - m.first >= 2
         and norms[m.last - 2] not in res.triggers.links
-        and (m.link is not None or norms[m.last - 1] not in res.common)
+        and (norms[m.last - 1] not in res.common or _curated_family(m, norms, res))
     }
     out = []
     for i, token in enumerate(tokens):
@@ -407,6 +419,12 @@ def _family_mentions(
                 out.append(Mention(i, i + 1, "PER", "coref", trim=trim, key=stem))
                 break
     return out
+
+
+def _curated_family(m: Mention, norms: list[str], res: Resources) -> bool:
+    """A curated person's family name counts even when it is a frequent word (الأسد), but not
+    an ordinal (عبد الله الثاني) or another word that is never a name on its own."""
+    return m.link is not None and norms[m.last - 1] not in res.triggers.not_names
 
 
 def _model_mentions(doc: Document, norms: list[str], res: Resources) -> list[Mention]:
