@@ -157,6 +157,20 @@ def test_people_after_titles(text, surface):
         assert [e.surface for e in people][:1] == [surface]
 
 
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("قال الملك سلمان بن عبد العزيز إن المملكة", ["سلمان بن عبد العزيز"]),
+        ("وأشار الرئيس إلى أن الوضع مستقر", []),  # إلى is no name
+        ("قال الرئيس على هامش القمة", []),  # nor is على
+        ("قال الملك عبد الله الثاني إن… وأضاف الثاني", ["عبد الله الثاني"]),  # no ordinal coref
+        ("قال الشيخ محمد علي للصحفيين. وقال علي إن…", ["محمد علي"]),  # علي is too common
+    ],
+)
+def test_people_boundaries(text, people):
+    assert [e.surface for e in _entities(text) if e.label == "PER"] == people
+
+
 def test_family_name_corefers_with_the_full_name():
     ents = _entities("قال الرئيس بشار الأسد إن الحرب مستمرة. وأضاف الأسد أن…")
     people = [e for e in ents if e.label == "PER"]

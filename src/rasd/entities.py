@@ -350,7 +350,8 @@ def _name_like(token: Token, res: Resources, *, first: bool) -> bool:
     والإنتاج); an unknown word with a proclitic letter is a word, not a name (بذكرى)."""
     norm = token.norm
     if norm.startswith(NOT_NAME_PREFIXES) or len(norm) < 3 or token.surface.endswith("ى"):
-        return norm != "علي" and res.names.person_weight(norm) > 0 and len(norm) >= 3
+        known = res.names.person_weight(norm) > 0 and norm not in res.common
+        return known and len(norm) >= 3  # مصطفى yes; إلى، على، حتى no
     if norm in res.common or norm in res.triggers.not_names:
         weight = res.names.person_weight(norm)
         return weight >= COMMON_NAME_WEIGHT and norm not in res.triggers.not_names
@@ -374,7 +375,8 @@ def _name_end(
         if tokens[k].kind != "word" or covered[k]:
             break
         if norms[k] in res.triggers.links and k + 1 < len(norms):
-            k += 1  # بن، عبد، أبو join the next word: عبد الله is one name
+            while k + 1 < len(norms) and norms[k] in res.triggers.links:
+                k += 1  # بن، عبد، أبو join the next word: بن عبد العزيز is one name part
             if tokens[k].kind != "word" or covered[k]:
                 break
             k += 1
