@@ -478,6 +478,9 @@ def _link(
             out.append(replace(m, english=english))
         elif m.label == "ORG" and m.kind == "government" and not m.country:
             out.append(replace(m, country=main_country))
+        elif m.english is None:  # a tagger's ORG/MISC or an unresolved place: spell it out
+            tokens = norms[m.first : m.last]
+            out.append(replace(m, english=" ".join(res.names.english_token(n) for n in tokens)))
         else:
             out.append(m)
     return out
