@@ -92,6 +92,12 @@ def test_resolve_nothing_is_unresolved():
     assert resolve_place((), PlaceContext()) is None
 
 
+def test_a_place_missing_from_the_gazetteer_is_explicitly_unresolved():
+    ent = _one('وصلت القافلة إلى مخيم "زقزوق" أمس.', "زقزوق")
+    assert (ent.label, ent.link, ent.kind) == ("LOC", None, "unresolved")
+    assert ent.english
+
+
 @pytest.mark.parametrize(
     ("text", "country"),
     [

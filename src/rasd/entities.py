@@ -7,7 +7,8 @@ titles followed by a name (``الرئيس …``, ``وزير الخارجية ا�
 of a person's family name (``توكاييف``). Places split into GPE (countries, regions, cities) and
 LOC (fields, seas, rivers); nationality adjectives (``الكازاخية``) are NORP linked to their
 country. Every mention is then linked (`rasd.places`, `rasd.names`) and repeated mentions point
-at the first one through ``coref``.
+at the first one through ``coref``. A place that matches no gazetteer entry stays explicitly
+unresolved: ``link`` None and ``kind="unresolved"`` (its English name is a transliteration).
 """
 
 from __future__ import annotations
@@ -310,8 +311,10 @@ def _named(
         english = " ".join(res.names.english_token(n) for n in name)
         return Mention(first, last, "ORG", "rule", english, res.triggers.org[trigger])
     places = res.gazetteer.names.get((trigger, *name)) or res.gazetteer.names.get(name) or ()
-    spelled = None if places else " ".join(res.names.english_token(n) for n in name)
-    return Mention(first, last, "LOC", "rule", spelled, "other", places=places)
+    if places:
+        return Mention(first, last, "LOC", "rule", None, "other", places=places)
+    spelled = " ".join(res.names.english_token(n) for n in name)
+    return Mention(first, last, "LOC", "rule", spelled, "unresolved")
 
 
 def _title_mentions(
@@ -480,7 +483,9 @@ def _link(
             out.append(replace(m, country=main_country))
         elif m.english is None:  # a tagger's ORG/MISC or an unresolved place: spell it out
             tokens = norms[m.first : m.last]
-            out.append(replace(m, english=" ".join(res.names.english_token(n) for n in tokens)))
+            english = " ".join(res.names.english_token(n) for n in tokens)
+            unresolved = m.label in ("GPE", "LOC") and not m.kind
+            out.append(replace(m, english=english, kind="unresolved" if unresolved else m.kind))
         else:
             out.append(m)
     return out
