@@ -141,6 +141,14 @@ def test_organisations(text, surface, english):
     assert (ent.label, ent.english) == ("ORG", english)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["ترعى الإبل في الصحراء", "أقيمت القاعدة العسكرية على الجزيرة", "شل الإضراب الحركة"],
+)
+def test_common_words_are_not_organisations(text):
+    assert not [e for e in _entities(text) if e.label == "ORG"]
+
+
 def test_unknown_organisation_from_a_trigger():
     ent = _one("قالت هيئة الطيران المدني إن…", "هيئة الطيران المدني")
     assert ent.label == "ORG"
