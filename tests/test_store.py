@@ -31,7 +31,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def cheap():
-    return Pipeline.default(until="segment")
+    return Pipeline.default(until="text")
 
 
 def test_schema_is_migrated_and_recorded(store):
