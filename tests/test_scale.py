@@ -1,0 +1,185 @@
+"""Scale-out: partitions, the Parquet dataset, resuming, and a 2-worker Dask cluster giving
+exactly what the single-process run gives."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from inputs_factory import ARTICLES, page_bytes, write_warc
+from rasd.document import Count, Document, Event, Span
+from rasd.partitions import (
+    Partition,
+    Partitioning,
+    iter_dataset,
+    partition_items,
+    run_partition,
+)
+from rasd.pipeline import Pipeline, Skip
+from rasd.readers import iter_documents
+from rasd.scale import ScaleOptions, analyse_to_parquet
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _corpus(folder: Path, n: int = 40) -> Path:
+    """JSONL articles (one repeated, one bad line, one English), an HTML page and a WARC.gz."""
+    folder.mkdir()
+    lines = [
+        json.dumps({"text": f"{ARTICLES[i % 3][2][i % 2]} (تقرير رقم {i})",
+                    "published": "2015-08-06", "source": f"outlet-{i % 4}"}, ensure_ascii=False)
+        for i in range(n)
+    ]  # fmt: skip
+    lines[7] = "{not json"
+    lines[9] = lines[3]  # the same article twice
+    lines[11] = json.dumps({"text": "An English article that is not for rasd at all."})
+    (folder / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "b.html").write_bytes(page_bytes(1, charset="windows-1256"))
+    write_warc(folder / "c.warc.gz", [("https://c.example/1", page_bytes(2), "text/html")])
+    return folder
+
+
+def _single(folder: Path) -> list[Document | Skip]:
+    """What a single-process run makes of the corpus (tokens left out, as in the dataset)."""
+    seen: set[str] = set()
+    out: list[Document | Skip] = []
+    for item in Pipeline.default().pipe(iter_documents([folder]), on_error="skip"):
+        if isinstance(item, Document):
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+        out.append(dataclasses.replace(item, tokens=()) if isinstance(item, Document) else item)
+    return out
+
+
+def test_partitions_are_deterministic_and_leave_out_done_and_repeated_items():
+    docs = [Document(text=f"نص رقم {i}") for i in range(7)]
+    items: list[Document | Skip] = [*docs[:3], Skip("x", "bad"), docs[1], *docs[3:]]
+    first = list(partition_items(items, size=3, state=Partitioning()))
+    again = list(partition_items(items, size=3, state=Partitioning()))
+    assert [p.name for p in first] == [p.name for p in again]
+    assert [p.documents for p in first] == [3, 3, 1]
+    assert [seq for seq, _ in first[1].items] == [3, 5, 6, 7]  # seq 4 repeats seq 1
+    state = Partitioning(done={docs[0].id, "skip:x"})
+    resumed = list(partition_items(items, size=3, state=state))
+    assert (state.resumed, state.duplicates, state.items) == (2, 1, 9)
+    assert sum(p.documents for p in resumed) == 6
+
+
+def test_partition_writes_events_and_figures_tables(tmp_path):
+    text = "قتل 3 أشخاص في انفجار ببغداد"
+    event = Event(
+        start=0, end=3, surface="قتل", id="e1", type="ASSAULT", mode="explosion",
+        place=Span(22, 28, "ببغداد"), date="2022-01-10",
+        counts=(Count(4, 11, "3 أشخاص", role="killed", value=3.0, group=Span(6, 11, "أشخاص")),),
+    )  # fmt: skip
+    doc = Document(text=text, source="وكالة", events=(event,), meta={"location": "x"})
+    partition = Partition("part-000000000-test", ((0, doc), (1, Skip("y", "bad"))))
+    result = run_partition(partition, str(tmp_path), Pipeline([]))
+    assert (result.documents, result.skipped, result.failed) == (1, 1, 0)
+    events = pq.read_table(tmp_path / "events" / "part-000000000-test.parquet").to_pylist()
+    assert events[0]["type"] == "ASSAULT"
+    assert events[0]["place"] == "ببغداد"
+    figures = pq.read_table(tmp_path / "figures" / "part-000000000-test.parquet").to_pylist()
+    assert figures[0]["role"] == "killed"
+    assert figures[0]["value"] == 3.0
+    assert figures[0]["group"] == "أشخاص"
+    assert list(iter_dataset(tmp_path)) == [doc, Skip("y", "bad")]
+
+
+def test_in_process_run_equals_single_process_and_rerun_does_nothing(tmp_path):
+    folder = _corpus(tmp_path / "in")
+    options = ScaleOptions(work_dir=str(tmp_path / "work"), workers=0, partition_size=6)
+    report = analyse_to_parquet(iter_documents([folder]), options=options)
+    expected = _single(folder)
+    assert list(iter_dataset(tmp_path / "work")) == expected
+    assert report.items == report.documents + report.skipped + report.failed + report.duplicates
+    assert report.duplicates == 1
+    again = analyse_to_parquet(iter_documents([folder]), options=options)
+    assert (again.partitions, again.resumed) == (0, report.items)  # the repeat counts as done
+    assert list(iter_dataset(tmp_path / "work")) == expected
+
+
+def test_rerun_redoes_only_the_partition_a_killed_worker_left_unfinished(tmp_path):
+    folder = _corpus(tmp_path / "in")
+    work = tmp_path / "work"
+    options = ScaleOptions(work_dir=str(work), workers=0, partition_size=6)
+    first = analyse_to_parquet(iter_documents([folder]), options=options)
+    # What a worker killed while writing partition 2 leaves: its events file and a temp file.
+    victim = sorted((work / "documents").glob("part-*.parquet"))[1]
+    victim_rows = pq.read_table(victim).num_rows
+    victim.unlink()
+    (work / "documents" / f".{victim.stem}.dead.tmp").write_bytes(b"PAR1 half")
+    rerun = analyse_to_parquet(iter_documents([folder]), options=options)
+    assert rerun.partitions == 1
+    assert rerun.documents + rerun.skipped + rerun.failed == victim_rows
+    assert rerun.resumed == first.items - victim_rows
+    assert not list((work / "documents").glob(".*.tmp"))
+    assert list(iter_dataset(work)) == _single(folder)
+    keys = [
+        r
+        for p in (work / "documents").glob("*.parquet")
+        for r in pq.read_table(p)["key"].to_pylist()
+    ]
+    assert len(keys) == len(set(keys))  # nothing duplicated
+
+
+_KILLED_RUN = """
+import sys
+from rasd.readers import iter_documents
+from rasd.scale import ScaleOptions, analyse_to_parquet
+options = ScaleOptions(work_dir=sys.argv[2], workers=0, partition_size=5)
+analyse_to_parquet(iter_documents([sys.argv[1]]), options=options)
+"""
+
+
+def test_sigkill_midway_then_rerun_loses_and_duplicates_nothing(tmp_path):
+    folder = _corpus(tmp_path / "in", n=400)
+    work = tmp_path / "work"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_RUN, str(folder), str(work)], env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(work.glob("documents/part-*"))) < 3:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = len(list(work.glob("documents/part-*")))
+    options = ScaleOptions(work_dir=str(work), workers=0, partition_size=5)
+    rerun = analyse_to_parquet(iter_documents([folder]), options=options)
+    assert rerun.resumed > 0 or done == 0
+    assert list(iter_dataset(work)) == _single(folder)
+
+
+def test_two_worker_dask_cluster_gives_the_single_process_dataset(tmp_path):
+    pytest.importorskip("distributed")
+    folder = _corpus(tmp_path / "in")
+    options = ScaleOptions(work_dir=str(tmp_path / "work"), workers=2, partition_size=5)
+    report = analyse_to_parquet(iter_documents([folder]), options=options)
+    assert list(iter_dataset(tmp_path / "work")) == _single(folder)
+    assert len(report.peak_rss) == 2  # both workers did partitions
+    assert all(0 < rss < 2_000_000_000 for rss in report.peak_rss.values())
+
+
+def test_single_process_path_never_imports_dask(tmp_path):
+    folder = _corpus(tmp_path / "in", n=5)
+    code = (
+        "import sys\n"
+        "from rasd.readers import iter_documents\n"
+        "from rasd.scale import ScaleOptions, analyse_to_parquet\n"
+        f"analyse_to_parquet(iter_documents([{str(folder)!r}]),"
+        f" options=ScaleOptions(work_dir={str(tmp_path / 'w')!r}, workers=0))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
