@@ -99,7 +99,12 @@ def test_partition_writes_events_and_figures_tables(tmp_path):
 def test_in_process_run_equals_single_process_and_rerun_does_nothing(tmp_path):
     folder = _corpus(tmp_path / "in")
     options = ScaleOptions(work_dir=str(tmp_path / "work"), workers=0, partition_size=6)
-    report = analyse_to_parquet(iter_documents([folder]), options=options)
+    done: list[int] = []
+    totals: list[int] = []
+    report = analyse_to_parquet(
+        iter_documents([folder]), options=options, progress=done.append, on_total=totals.append
+    )
+    assert totals == [sum(done)]  # every item finished is counted, and the total matches
     expected = _single(folder)
     assert list(iter_dataset(tmp_path / "work")) == expected
     assert report.items == report.documents + report.skipped + report.failed + report.duplicates

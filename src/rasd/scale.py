@@ -106,9 +106,11 @@ def analyse_to_parquet(
     *,
     options: ScaleOptions = ScaleOptions(),
     progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> ScaleReport:
     """Analyse ``items`` partition by partition into the Parquet dataset in ``options.work_dir``
-    and report what became of every item."""
+    and report what became of every item. ``progress(n)`` is called as items are finished, and
+    ``on_total(n)`` with the number of items to do once the inputs have all been read."""
     started = time.perf_counter()
     work_dir = Path(options.work_dir)
     try:
@@ -116,7 +118,8 @@ def analyse_to_parquet(
     except OSError as err:
         raise InputError(f"{work_dir}: cannot use as work folder: {err.strerror or err}") from err
     report = ScaleReport()
-    partitions = partition_items(items, size=options.partition_size, state=state)
+    partitions = partition_items(_counted(items, state, on_total), size=options.partition_size,
+                                 state=state)  # fmt: skip
     with _executor(options) as run:
         for result in run(partitions, str(work_dir)):
             report.add(result)
@@ -126,6 +129,14 @@ def analyse_to_parquet(
     report.wall_seconds = time.perf_counter() - started
     log.info("analysed into %s: %s", work_dir, report.to_dict())
     return report
+
+
+def _counted(
+    items: Iterable[Document | Skip], state: Partitioning, on_total: Callable[[int], None] | None
+) -> Iterator[Document | Skip]:
+    yield from items
+    if on_total is not None:
+        on_total(state.items - state.resumed - state.duplicates)
 
 
 Runner = Callable[[Iterable[Partition], str], Iterator[PartitionResult]]
