@@ -16,8 +16,10 @@ MAX_INFLATED_BYTES = 1_000_000_000
 """Most bytes one ``.zip``/``.gz`` may inflate to (1 GB): past it the archive is a zip bomb or a
 mistake, and is skipped with a reason instead of filling memory or disk."""
 
-_LETTER = re.compile(r"[^\W\d_]")
-_ARABIC_LETTER = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc]")
+# Runs of what is *not* a letter / an Arabic letter: deleting them and measuring what is left is
+# about twice as fast as finding every letter.
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_ARABIC_LETTER = re.compile("[^\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06fc]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +46,19 @@ class ReadOptions:
 DEFAULT_READ_OPTIONS = ReadOptions()
 
 
-def arabic_share(text: str) -> tuple[float, int]:
-    """(share of Arabic letters among all letters, number of letters) of ``text``."""
-    letters = len(_LETTER.findall(text))
+LANGUAGE_SAMPLE = 6000
+"""Characters from the start of a document that the language check looks at (enough to tell, and
+it keeps the check cheap on long documents)."""
+
+
+def arabic_share(text: str, *, sample: int = LANGUAGE_SAMPLE) -> tuple[float, int]:
+    """(share of Arabic letters among all letters, number of letters) in the first ``sample``
+    characters of ``text``."""
+    head = text[:sample]
+    letters = len(_NOT_LETTER.sub("", head))
     if not letters:
         return 0.0, 0
-    return len(_ARABIC_LETTER.findall(text)) / letters, letters
+    return len(_NOT_ARABIC_LETTER.sub("", head)) / letters, letters
 
 
 def check_language(doc: Document, options: ReadOptions, *, location: str) -> Document | Skip:
