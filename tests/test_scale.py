@@ -189,3 +189,32 @@ def test_single_process_path_never_imports_dask(tmp_path):
     out = subprocess.run(command, check=False, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_existing_scheduler_and_a_worker_killed_mid_run(tmp_path):
+    """``scheduler=`` uses a running cluster; a worker process killed while the run goes on has
+    its partitions redone elsewhere (Dask reschedules them), nothing lost or duplicated."""
+    distributed = pytest.importorskip("distributed")
+    folder = _corpus(tmp_path / "in", n=60)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        pids = client.run(os.getpid)
+        victim = pids[sorted(pids)[0]]
+        killed: list[int] = []
+
+        def kill_once(_count: int) -> None:
+            if not killed:
+                killed.append(victim)
+                os.kill(victim, signal.SIGKILL)
+
+        options = ScaleOptions(
+            work_dir=str(tmp_path / "work"), scheduler=cluster.scheduler_address, partition_size=4
+        )
+        report = analyse_to_parquet(iter_documents([folder]), options=options, progress=kill_once)
+    assert killed
+    assert list(iter_dataset(tmp_path / "work")) == _single(folder)
+    assert report.items == report.documents + report.skipped + report.failed + report.duplicates
