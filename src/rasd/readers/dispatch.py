@@ -1,9 +1,10 @@
 """`iter_documents`: one entry point for files, folders and archives of every supported kind.
 
 The reader is chosen by the file name's extension, else by sniffing the first bytes. Folders are
-walked recursively in sorted order (hidden files and ``*.meta.json`` sidecars left out), so two
-runs over the same inputs see the same documents in the same order. Every input is accounted for:
-each yields documents or a `Skip` with its location and reason, and the run goes on.
+walked recursively in sorted order (hidden files, ``*.meta.json`` sidecars and ``*.md`` notes
+left out), so two runs over the same inputs see the same documents in the same order. Every input
+is accounted for: each yields documents or a `Skip` with its location and reason, and the run goes
+on.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ _EXTENSIONS = (
     (".txt", "text"),
     (".text", "text"),
 )
+# Files a folder walk leaves out: metadata sidecars and documentation beside the articles.
+_NOT_ARTICLES = (".meta.json", ".md")
 _STREAMED = frozenset({"warc", "jsonl", "zip", "gz"})
 _ONE_DOCUMENT = frozenset({"html", "text"})
 
@@ -112,7 +115,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in sorted(filenames):
-            if filename.startswith(".") or filename.endswith(".meta.json"):
+            if filename.startswith(".") or filename.endswith(_NOT_ARTICLES):
                 continue
             yield Path(dirpath) / filename
 
