@@ -17,16 +17,19 @@ import pytest
 
 from inputs_factory import ARTICLES, page_bytes, write_warc
 from rasd.document import Count, Document, Event, Span
+from rasd.ingest import ingest, read_paths
 from rasd.partitions import (
     Partition,
     Partitioning,
+    item_key,
     iter_dataset,
     partition_items,
     run_partition,
 )
 from rasd.pipeline import Pipeline, Skip
 from rasd.readers import iter_documents
-from rasd.scale import ScaleOptions, analyse_to_parquet
+from rasd.scale import ScaleOptions, analyse_to_parquet, ingest_on_cluster
+from rasd.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,29 +53,25 @@ def _corpus(folder: Path, n: int = 40) -> Path:
 
 def _single(folder: Path) -> list[Document | Skip]:
     """What a single-process run makes of the corpus (tokens left out, as in the dataset)."""
-    seen: set[str] = set()
-    out: list[Document | Skip] = []
-    for item in Pipeline.default().pipe(iter_documents([folder]), on_error="skip"):
-        if isinstance(item, Document):
-            if item.id in seen:
-                continue
-            seen.add(item.id)
-        out.append(dataclasses.replace(item, tokens=()) if isinstance(item, Document) else item)
-    return out
+    return [
+        dataclasses.replace(item, tokens=()) if isinstance(item, Document) else item
+        for item in Pipeline.default().pipe(iter_documents([folder]), on_error="skip")
+    ]
 
 
 def test_partitions_are_deterministic_and_leave_out_done_and_repeated_items():
-    docs = [Document(text=f"نص رقم {i}") for i in range(7)]
-    items: list[Document | Skip] = [*docs[:3], Skip("x", "bad"), docs[1], *docs[3:]]
+    docs = [Document(text=f"نص رقم {i}", meta={"location": f"a.jsonl:{i}"}) for i in range(7)]
+    repeat = Document(text=docs[1].text, meta={"location": "b.jsonl:1"})  # same text elsewhere
+    items: list[Document | Skip] = [*docs[:3], Skip("x", "bad"), repeat, *docs[3:]]
     first = list(partition_items(items, size=3, state=Partitioning()))
     again = list(partition_items(items, size=3, state=Partitioning()))
     assert [p.name for p in first] == [p.name for p in again]
-    assert [p.documents for p in first] == [3, 3, 1]
-    assert [seq for seq, _ in first[1].items] == [3, 5, 6, 7]  # seq 4 repeats seq 1
-    state = Partitioning(done={docs[0].id, "skip:x"})
+    assert [p.documents for p in first] == [3, 3, 2]
+    assert [seq for seq, _ in first[1].items] == [3, 4, 5, 6]
+    state = Partitioning(done={item_key(docs[0]), "skip:x"})
     resumed = list(partition_items(items, size=3, state=state))
-    assert (state.resumed, state.duplicates, state.items) == (2, 1, 9)
-    assert sum(p.documents for p in resumed) == 6
+    assert (state.resumed, state.items) == (2, 9)
+    assert sum(p.documents for p in resumed) == 7  # the repeat is an input of its own
 
 
 def test_partition_writes_events_and_figures_tables(tmp_path):
@@ -107,10 +106,9 @@ def test_in_process_run_equals_single_process_and_rerun_does_nothing(tmp_path):
     assert totals == [sum(done)]  # every item finished is counted, and the total matches
     expected = _single(folder)
     assert list(iter_dataset(tmp_path / "work")) == expected
-    assert report.items == report.documents + report.skipped + report.failed + report.duplicates
-    assert report.duplicates == 1
+    assert report.items == report.documents + report.skipped + report.failed
     again = analyse_to_parquet(iter_documents([folder]), options=options)
-    assert (again.partitions, again.resumed) == (0, report.items)  # the repeat counts as done
+    assert (again.partitions, again.resumed) == (0, report.items)
     assert list(iter_dataset(tmp_path / "work")) == expected
 
 
@@ -141,14 +139,15 @@ def test_rerun_redoes_only_the_partition_a_killed_worker_left_unfinished(tmp_pat
 _KILLED_RUN = """
 import sys
 from rasd.readers import iter_documents
-from rasd.scale import ScaleOptions, analyse_to_parquet
+from rasd.scale import ScaleOptions, analyse_to_parquet, ingest_on_cluster
+from rasd.store import Store
 options = ScaleOptions(work_dir=sys.argv[2], workers=0, partition_size=5)
 analyse_to_parquet(iter_documents([sys.argv[1]]), options=options)
 """
 
 
 def test_sigkill_midway_then_rerun_loses_and_duplicates_nothing(tmp_path):
-    folder = _corpus(tmp_path / "in", n=400)
+    folder = _corpus(tmp_path / "in", n=150)
     work = tmp_path / "work"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen([sys.executable, "-c", _KILLED_RUN, str(folder), str(work)], env=env)
@@ -162,16 +161,6 @@ def test_sigkill_midway_then_rerun_loses_and_duplicates_nothing(tmp_path):
     rerun = analyse_to_parquet(iter_documents([folder]), options=options)
     assert rerun.resumed > 0 or done == 0
     assert list(iter_dataset(work)) == _single(folder)
-
-
-def test_two_worker_dask_cluster_gives_the_single_process_dataset(tmp_path):
-    pytest.importorskip("distributed")
-    folder = _corpus(tmp_path / "in")
-    options = ScaleOptions(work_dir=str(tmp_path / "work"), workers=2, partition_size=5)
-    report = analyse_to_parquet(iter_documents([folder]), options=options)
-    assert list(iter_dataset(tmp_path / "work")) == _single(folder)
-    assert len(report.peak_rss) == 2  # both workers did partitions
-    assert all(0 < rss < 2_000_000_000 for rss in report.peak_rss.values())
 
 
 def test_single_process_path_never_imports_dask(tmp_path):
@@ -195,7 +184,7 @@ def test_existing_scheduler_and_a_worker_killed_mid_run(tmp_path):
     """``scheduler=`` uses a running cluster; a worker process killed while the run goes on has
     its partitions redone elsewhere (Dask reschedules them), nothing lost or duplicated."""
     distributed = pytest.importorskip("distributed")
-    folder = _corpus(tmp_path / "in", n=60)
+    folder = _corpus(tmp_path / "in", n=30)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=40
@@ -217,4 +206,28 @@ def test_existing_scheduler_and_a_worker_killed_mid_run(tmp_path):
         report = analyse_to_parquet(iter_documents([folder]), options=options, progress=kill_once)
     assert killed
     assert list(iter_dataset(tmp_path / "work")) == _single(folder)
-    assert report.items == report.documents + report.skipped + report.failed + report.duplicates
+    assert report.items == report.documents + report.skipped + report.failed
+
+
+def _log(store: Store) -> list[tuple[str, str | None, str, str | None]]:
+    return [(r["location"], r["doc_id"], r["status"], r["reason"]) for r in store.ingest_log()]
+
+
+def test_ingest_on_two_workers_gives_the_single_process_store(tmp_path):
+    """The acceptance test: same store content, same ingest log (every input accounted for the
+    same way), same report, as `rasd ingest` in one process."""
+    pytest.importorskip("distributed")
+    folder = _corpus(tmp_path / "in")
+    with Store(tmp_path / "single.db") as single:
+        expected = ingest(single, [folder])
+        expected_rows, expected_log = single.content_rows(), _log(single)
+    scale = ScaleOptions(work_dir=str(tmp_path / "work"), workers=2, partition_size=5)
+    with Store(tmp_path / "cluster.db") as store:
+        report, analysed = ingest_on_cluster(store, read_paths([folder]), scale=scale)
+        assert store.content_rows() == expected_rows
+        assert _log(store) == expected_log
+    assert report.to_dict() == expected.to_dict()
+    assert analysed.partitions > 2
+    assert expected.stored > 30
+    assert len(analysed.peak_rss) == 2  # both workers did partitions
+    assert all(0 < rss < 2_000_000_000 for rss in analysed.peak_rss.values())

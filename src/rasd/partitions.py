@@ -74,14 +74,14 @@ class Partitioning:
     done: set[str] = field(default_factory=set)
     """Keys of items already in a complete partition (from an earlier run): left out."""
     resumed: int = 0
-    duplicates: int = 0
     items: int = 0
 
 
 def item_key(item: Document | Skip) -> str:
-    """The identity of an input item across runs: a document's content id, a skip's location."""
+    """The identity of an input item across runs: where it was read and, for a document, its
+    content id (so a changed text at the same place is new, and a repeat elsewhere is its own)."""
     if isinstance(item, Document):
-        return item.id
+        return f"{item.meta.get('location') or item.url or ''}\t{item.id}"
     return f"skip:{item.location}"
 
 
@@ -89,20 +89,15 @@ def partition_items(
     items: Iterable[Document | Skip], *, size: int, state: Partitioning
 ) -> Iterator[Partition]:
     """Cut the input stream into partitions of ``size`` documents, deterministically: the same
-    inputs give the same partitions. Items already done (``state.done``) and repeated documents
-    (same content id as an earlier one in this run) are left out and counted."""
+    inputs give the same partitions. Items already done (``state.done``) are left out and counted.
+    A document repeated in the inputs is analysed each time, as in a single-process run (the
+    store then finds the repeat unchanged)."""
     batch: list[Item] = []
-    seen: set[str] = set()
     for seq, item in enumerate(items):
         state.items += 1
-        key = item_key(item)
-        if key in state.done:
+        if item_key(item) in state.done:
             state.resumed += 1
             continue
-        if isinstance(item, Document) and key in seen:
-            state.duplicates += 1
-            continue
-        seen.add(key)
         batch.append((seq, item))
         documents = sum(isinstance(i, Document) for _, i in batch)
         if documents >= size or len(batch) >= 20 * size:
@@ -133,7 +128,7 @@ def run_partition(
         if isinstance(item, Document):
             result.words += len(item.text.split())
         _count(result, item, analysed)
-        rows["documents"].append(document_row(seq, analysed))
+        rows["documents"].append(document_row(seq, item_key(item), analysed))
         if isinstance(analysed, Document):
             rows["events"].extend(event_rows(seq, analysed))
             rows["figures"].extend(figure_rows(seq, analysed))
@@ -160,11 +155,11 @@ def peak_rss() -> int:
     return int(peak if sys.platform == "darwin" else peak * 1024)
 
 
-def document_row(seq: int, item: Document | Skip) -> dict[str, Any]:
+def document_row(seq: int, key: str, item: Document | Skip) -> dict[str, Any]:
     if isinstance(item, Skip):
         return {
             "seq": seq,
-            "key": item_key(item) if item.stage is None else item.doc_id,
+            "key": key,
             "id": item.doc_id,
             "status": "failed" if item.stage else "skipped",
             "location": item.location,
@@ -173,7 +168,7 @@ def document_row(seq: int, item: Document | Skip) -> dict[str, Any]:
         }
     return {
         "seq": seq,
-        "key": item.id,
+        "key": key,
         "id": item.id,
         "status": "ok",
         "location": str(item.meta.get("location") or item.url or item.id),

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rasd.document import Document
 from rasd.errors import InputError, RasdError
@@ -33,6 +33,10 @@ from rasd.partitions import (
     run_partition,
 )
 from rasd.pipeline import Skip
+
+if TYPE_CHECKING:
+    from rasd.ingest import IngestOptions, IngestReport
+    from rasd.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ class ScaleOptions:
 
 @dataclass
 class ScaleReport:
-    """Every input item accounted for: analysed, failed, skipped, already done or repeated."""
+    """Every input item accounted for: analysed, failed, skipped or already done."""
 
     items: int = 0
     partitions: int = 0
@@ -67,8 +71,6 @@ class ScaleReport:
     skipped: int = 0
     resumed: int = 0
     """Items already in a complete partition of an earlier run (not redone)."""
-    duplicates: int = 0
-    """Documents repeating an earlier input of this run (left out, as the store would)."""
     words: int = 0
     cpu_seconds: float = 0.0
     """CPU time the workers spent on the partitions, summed."""
@@ -93,7 +95,6 @@ class ScaleReport:
             "failed": self.failed,
             "skipped": self.skipped,
             "resumed": self.resumed,
-            "duplicates": self.duplicates,
             "words": self.words,
             "cpu_seconds": round(self.cpu_seconds, 3),
             "wall_seconds": round(self.wall_seconds, 3),
@@ -125,7 +126,7 @@ def analyse_to_parquet(
             report.add(result)
             if progress is not None:
                 progress(result.documents + result.failed + result.skipped)
-    report.items, report.resumed, report.duplicates = state.items, state.resumed, state.duplicates
+    report.items, report.resumed = state.items, state.resumed
     report.wall_seconds = time.perf_counter() - started
     log.info("analysed into %s: %s", work_dir, report.to_dict())
     return report
@@ -136,7 +137,29 @@ def _counted(
 ) -> Iterator[Document | Skip]:
     yield from items
     if on_total is not None:
-        on_total(state.items - state.resumed - state.duplicates)
+        on_total(state.items - state.resumed)
+
+
+def ingest_on_cluster(
+    store: Store,
+    items: Iterable[Document | Skip],
+    *,
+    scale: ScaleOptions,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> tuple[IngestReport, ScaleReport]:
+    """`rasd.ingest.ingest`, with the analysis done on a cluster: partitions are analysed into
+    the Parquet dataset in ``scale.work_dir``, then loaded into ``store`` in input order, so the
+    store ends up with exactly what a single-process ingest of the same items gives."""
+    from rasd.ingest import DEFAULT_INGEST_OPTIONS, store_documents
+    from rasd.partitions import iter_dataset
+
+    analysed = analyse_to_parquet(items, options=scale, progress=progress, on_total=on_total)
+    report = store_documents(
+        store, iter_dataset(scale.work_dir), options=options or DEFAULT_INGEST_OPTIONS
+    )
+    return report, analysed
 
 
 Runner = Callable[[Iterable[Partition], str], Iterator[PartitionResult]]
