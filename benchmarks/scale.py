@@ -65,7 +65,7 @@ def on_dask(items: list[Document | Skip], workers: int, size: int) -> dict[str, 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="items to read (default: all)")
-    parser.add_argument("--workers", default="1,2", help="Dask worker counts to compare")
+    parser.add_argument("--workers", default="1,2", help="Dask worker counts ('' for none)")
     parser.add_argument("--partition-size", type=int, default=200, help="documents per partition")
     parser.add_argument("--no-single", action="store_true", help="skip the single-process run")
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables")
@@ -81,7 +81,8 @@ def main() -> None:
               f"CPU s, {s['docs'] / s['cpu']:.1f} articles/s, {s['words'] / s['cpu']:,.0f} "
               f"words/s per core (wall {s['wall']:.1f} s), peak RSS {s['rss_mb']:.0f} MB",
               flush=True)  # fmt: skip
-    runs = [on_dask(items, int(w), args.partition_size) for w in args.workers.split(",")]
+    counts = [int(w) for w in args.workers.split(",") if w.strip()]
+    runs = [on_dask(items, workers, args.partition_size) for workers in counts]
     for run in runs:
         print(f"dask {run['workers']} worker(s): {run['docs']:,} documents in {run['wall']:.1f} s "
               f"wall ({run['cpu']:.1f} worker CPU s, {run['partitions']} partitions), peak RSS "
