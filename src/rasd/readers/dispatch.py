@@ -86,17 +86,35 @@ def sniff_kind(head: bytes) -> str:
 def iter_documents(
     paths: Iterable[str | os.PathLike[str]], *, options: ReadOptions = DEFAULT_READ_OPTIONS
 ) -> Iterator[Document | Skip]:
-    """Every document in ``paths`` (files, folders, archives), in a stable order, each checked to
-    be Arabic; whatever cannot be read is a `Skip` naming its location and the reason."""
-    for path in iter_input_files(paths):
-        if isinstance(path, Skip):
-            yield path
-            continue
-        for item in _iter_file(path, options):
+    """Every document in ``paths`` (files, folders, archives; ``http(s)://`` feed URLs where a
+    network exists), in a stable order, each checked to be Arabic; whatever cannot be read is a
+    `Skip` naming its location and the reason."""
+    for raw in paths:
+        items = _iter_url(str(raw), options) if _is_url(raw) else _iter_path(raw, options)
+        for item in items:
             if isinstance(item, Document):
                 yield check_language(item, options, location=_location(item))
             else:
                 yield item
+
+
+def _is_url(raw: str | os.PathLike[str]) -> bool:
+    return isinstance(raw, str) and raw.lower().startswith(("http://", "https://"))
+
+
+def _iter_path(raw: str | os.PathLike[str], options: ReadOptions) -> Iterator[Document | Skip]:
+    for path in iter_input_files([raw]):
+        if isinstance(path, Skip):
+            yield path
+        else:
+            yield from _iter_file(path, options)
+
+
+def _iter_url(url: str, options: ReadOptions) -> Iterator[Document | Skip]:
+    """A feed fetched by feedparser (which reports a failed fetch as a malformed feed)."""
+    from rasd.readers.feeds import iter_feed
+
+    yield from iter_feed(url, name=url, options=options)
 
 
 def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Skip]:

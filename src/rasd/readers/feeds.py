@@ -28,15 +28,17 @@ _BLOCKS = frozenset(
 def iter_feed(
     data: bytes | str, *, name: str, options: ReadOptions = DEFAULT_READ_OPTIONS
 ) -> Iterator[Document | Skip]:
-    """Documents from an RSS/Atom feed (the bytes of a file or a fetched URL). Item ``i`` (from
-    1) is located as ``name#item-i``. A feed too malformed to yield any item is one `Skip`."""
+    """Documents from an RSS/Atom feed: the bytes of a file, or a URL (a ``str``) that feedparser
+    fetches. Item ``i`` (from 1) is located as ``name#item-i``. A feed too malformed to yield any
+    item, or that cannot be fetched, is one `Skip`."""
     import feedparser
 
     parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if parsed.get("bozo") and not entries:
         problem = parsed.get("bozo_exception") or "not an RSS or Atom feed"
-        yield Skip(name, f"malformed feed: {problem}")
+        what = "cannot fetch or parse the feed" if isinstance(data, str) else "malformed feed"
+        yield Skip(name, f"{what}: {problem}")
         return
     if not entries:
         yield Skip(name, "feed with no items")
