@@ -148,16 +148,21 @@ def ingest_on_cluster(
     options: IngestOptions | None = None,
     progress: Progress | None = None,
     on_total: Callable[[int], None] | None = None,
+    store_progress: Progress | None = None,
 ) -> tuple[IngestReport, ScaleReport]:
     """`rasd.ingest.ingest`, with the analysis done on a cluster: partitions are analysed into
     the Parquet dataset in ``scale.work_dir``, then loaded into ``store`` in input order, so the
-    store ends up with exactly what a single-process ingest of the same items gives."""
+    store ends up with exactly what a single-process ingest of the same items gives.
+    ``progress``/``on_total`` follow the analysis, ``store_progress`` the loading."""
     from rasd.ingest import DEFAULT_INGEST_OPTIONS, store_documents
     from rasd.partitions import iter_dataset
 
     analysed = analyse_to_parquet(items, options=scale, progress=progress, on_total=on_total)
     report = store_documents(
-        store, iter_dataset(scale.work_dir), options=options or DEFAULT_INGEST_OPTIONS
+        store,
+        iter_dataset(scale.work_dir),
+        options=options or DEFAULT_INGEST_OPTIONS,
+        progress=store_progress,
     )
     return report, analysed
 

@@ -63,8 +63,15 @@ def run(args: argparse.Namespace, options: IngestOptions) -> int:
             )
             return _print_parquet(analysed, scale.work_dir)
         with Store(args.db) as store:
+            stored = bar.add("store")
             report, analysed = ingest_on_cluster(
-                store, items, scale=scale, options=options, progress=bar, on_total=bar.set_total
+                store,
+                items,
+                scale=scale,
+                options=options,
+                progress=bar,
+                on_total=bar.set_total,
+                store_progress=stored,
             )
     print(
         f"analysed on {_where(scale)}: {analysed.partitions} partitions done now, "

@@ -59,6 +59,10 @@ class Bar:
     def __call__(self, count: int) -> None:
         self.advance(count)
 
+    def add(self, description: str, *, total: int | None = None) -> Bar:
+        """A second line on the same display (e.g. storing, after analysing)."""
+        return Bar(self.progress, self.progress.add_task(description, total=total))
+
 
 @contextmanager
 def progress_bar(description: str = "documents", *, total: int | None = None) -> Iterator[Bar]:
