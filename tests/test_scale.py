@@ -231,3 +231,17 @@ def test_ingest_on_two_workers_gives_the_single_process_store(tmp_path):
     assert expected.stored > 30
     assert len(analysed.peak_rss) == 2  # both workers did partitions
     assert all(0 < rss < 2_000_000_000 for rss in analysed.peak_rss.values())
+
+
+def test_dataset_reads_back_in_input_order_across_interleaved_and_empty_partitions(tmp_path):
+    docs = [Document(text=f"خبر رقم {i}", meta={"location": f"f:{i}"}) for i in range(6)]
+    parts = [
+        Partition("part-000000000-a", ((0, docs[0]), (3, docs[3]))),
+        Partition("part-000000001-b", ((1, docs[1]), (2, docs[2]), (5, docs[5]))),
+        Partition("part-000000004-c", ((4, docs[4]),)),
+        Partition("part-000000009-d", ()),
+    ]
+    for part in parts:
+        run_partition(part, str(tmp_path), Pipeline([]))
+    assert list(iter_dataset(tmp_path)) == docs
+    assert list(iter_dataset(tmp_path / "nothing")) == []

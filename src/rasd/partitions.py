@@ -27,7 +27,6 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -293,10 +292,30 @@ def done_keys(work_dir: Path) -> set[str]:
 
 def iter_dataset(work_dir: str | os.PathLike[str]) -> Iterator[Document | Skip]:
     """The analysed documents (and skips) of a work folder, in input order (by ``seq``), read a
-    few rows at a time from every partition."""
+    few rows at a time. Partitions are named by their first ``seq``; one is opened only when the
+    merge reaches that point, so few files are open at once however many there are."""
     paths = sorted(Path(work_dir, "documents").glob("part-*.parquet"))
-    merged = heapq.merge(*(_iter_rows(p) for p in paths), key=itemgetter(0))
-    yield from (item for _, item in merged)
+    heap: list[tuple[int, int, Document | Skip, Iterator[tuple[int, Document | Skip]]]] = []
+    opened = 0
+    while opened < len(paths) or heap:
+        while opened < len(paths) and (not heap or _first_seq(paths[opened]) <= heap[0][0]):
+            _push(heap, opened, _iter_rows(paths[opened]))
+            opened += 1
+        if not heap:  # only empty partitions so far
+            continue
+        _, number, item, rows = heapq.heappop(heap)
+        yield item
+        _push(heap, number, rows)
+
+
+def _first_seq(path: Path) -> int:
+    return int(path.stem.split("-")[1])
+
+
+def _push(heap: list[Any], number: int, rows: Iterator[tuple[int, Document | Skip]]) -> None:
+    following = next(rows, None)
+    if following is not None:
+        heapq.heappush(heap, (following[0], number, following[1], rows))
 
 
 def _iter_rows(path: Path) -> Iterator[tuple[int, Document | Skip]]:
