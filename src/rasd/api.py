@@ -174,7 +174,7 @@ async def _timeout_error(request: Request, err: TimeoutError) -> Response:
     return _error(503, f"the request took longer than {limit:g} s; narrow the query and retry")
 
 
-class _TooLarge(Exception):
+class _BodyTooLargeError(Exception):
     pass
 
 
@@ -190,36 +190,48 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        message = f"the request body is larger than the limit of {self.max_bytes} bytes"
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length", b"0")
+        send = _with_security_headers(send)
+        too_large = _error(413, f"the request body is larger than {self.max_bytes} bytes")
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.max_bytes:
-            await _error(413, message)(scope, receive, send)
+            await too_large(scope, receive, send)
             return
         seen = 0
-        started = False
+        replaced = False
 
         async def counting_receive() -> Message:
             nonlocal seen
             msg = await receive()
             seen += len(msg.get("body", b""))
             if seen > self.max_bytes:
-                raise _TooLarge
+                raise _BodyTooLargeError
             return msg
 
-        async def tracking_send(msg: Message) -> None:
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-                extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-                msg = {**msg, "headers": [*msg.get("headers", []), *extra]}
-            await send(msg)
+        async def checking_send(msg: Message) -> None:
+            # The app may turn the aborted read into its own error: answer 413 instead.
+            nonlocal replaced
+            if seen <= self.max_bytes:
+                await send(msg)
+            elif not replaced:
+                replaced = True
+                await too_large(scope, receive, send)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _TooLarge:
-            if not started:
-                await _error(413, message)(scope, receive, tracking_send)
+            await self.app(scope, counting_receive, checking_send)
+        except _BodyTooLargeError:
+            if not replaced:
+                await too_large(scope, receive, send)
+
+
+def _with_security_headers(send: Send) -> Send:
+    extra = [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+
+    async def send_with_headers(msg: Message) -> None:
+        if msg["type"] == "http.response.start":
+            msg = {**msg, "headers": [*msg.get("headers", []), *extra]}
+        await send(msg)
+
+    return send_with_headers
 
 
 # --------------------------------------------------------------------------- dependencies
@@ -330,9 +342,10 @@ def _analyse_all(pipeline: Pipeline, docs: list[Document]) -> list[Document | Sk
 @router.get("/events", summary="List events (clusters), newest first")
 async def list_events(
     request: Request,
+    *,
     backend: BackendDep,
     options: OptionsDep,
-    type: Annotated[str | None, Query(max_length=40, description="PLOVER type")] = None,  # noqa: A002
+    type: Annotated[str | None, Query(max_length=40, description="PLOVER type")] = None,
     country: Annotated[str | None, Query(max_length=3, description="ISO 3166 code")] = None,
     place: Text = None,
     since: date | None = None,
@@ -382,6 +395,7 @@ async def get_document(
 @router.get("/search", summary="Full-text search over stored documents")
 async def search(
     request: Request,
+    *,
     backend: BackendDep,
     options: OptionsDep,
     q: Annotated[str, Query(min_length=1, max_length=200, description="words to find")],
@@ -397,7 +411,7 @@ async def search(
 async def export(
     request: Request,
     backend: BackendDep,
-    format: Literal["jsonl", "geojson", "acled-csv", "plover-json"] = "jsonl",  # noqa: A002
+    format: Literal["jsonl", "geojson", "acled-csv", "plover-json"] = "jsonl",
 ) -> Response:
     assert format in EXPORT_FORMATS
     try:

@@ -15,6 +15,7 @@ Shapes returned (plain JSON values):
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from rasd.document import Document, Entity, Event, Span
+from rasd.document import Claim, Count, Document, Entity, Event
 
 ROLES = ("killed", "injured", "detained")
 EXPORT_FORMATS = ("jsonl", "geojson", "acled-csv", "plover-json")
@@ -63,25 +64,30 @@ class Backend(Protocol):
 def open_backend(db_path: str | Path | None) -> Backend:
     """The backend for ``db_path``: the SQLite store when this build has it, else in-memory."""
     try:
-        from rasd import api_store
-    except ImportError:
+        adapter = importlib.import_module("rasd.api_store")
+    except ModuleNotFoundError as err:
+        if err.name != "rasd.api_store":
+            raise
         return MemoryBackend()
-    return api_store.StoreBackend(db_path)  # type: ignore[no-any-return]
+    backend: Backend = adapter.StoreBackend(db_path)
+    return backend
 
 
 # --------------------------------------------------------------------------- in-memory backend
 
 
 class MemoryBackend:
-    """Analysed documents held in memory; each event is its own cluster.
+    """Analysed documents held in memory, for demos, tests and a server started without the store.
 
-    Not thread-safe for writes (the API serialises them); meant for demos, tests and a server
-    started without the store.
+    Events of one document with the same type and place form one cluster (its figure history
+    gathers their counts); events of different documents are not linked (that is the store's
+    job). Writes are serialised by the API.
     """
 
     def __init__(self, docs: Iterable[Document] = ()) -> None:
         self._docs: dict[str, Document] = {}
-        self._events: dict[str, tuple[Document, Event]] = {}
+        self._clusters: dict[str, list[Event]] = {}
+        self._cluster_doc: dict[str, Document] = {}
         for doc in docs:
             self._add(doc)
 
@@ -89,8 +95,12 @@ class MemoryBackend:
         if doc.id in self._docs:
             return False
         self._docs[doc.id] = doc
+        keys: dict[tuple[str, str], str] = {}
         for event in doc.events:
-            self._events[f"{doc.id}:{event.id}"] = (doc, event)
+            place = event.place_link or (event.place.surface if event.place else "")
+            cluster = keys.setdefault((event.type, place), f"{doc.id}:{event.id}")
+            self._clusters.setdefault(cluster, []).append(event)
+            self._cluster_doc[cluster] = doc
         return True
 
     def add_documents(self, docs: Sequence[Document]) -> dict[str, Any]:
@@ -98,21 +108,24 @@ class MemoryBackend:
         known = [doc.id for doc in docs if doc.id not in added]
         return {"added": added, "unchanged": known}
 
+    def _row(self, key: str) -> dict[str, Any]:
+        return _event_row(key, self._cluster_doc[key], self._clusters[key])
+
     def list_events(self, query: EventQuery) -> tuple[int, list[dict[str, Any]]]:
-        rows = [_event_row(key, doc, ev) for key, (doc, ev) in sorted(self._events.items())]
+        rows = [self._row(key) for key in sorted(self._clusters)]
         rows = [row for row in rows if _matches(row, query)]
         rows.sort(key=lambda row: (row["date"] or "", row["id"]), reverse=True)
         return len(rows), rows[query.offset : query.offset + query.limit]
 
     def get_event(self, event_id: str) -> dict[str, Any] | None:
-        found = self._events.get(event_id)
-        if found is None:
+        events = self._clusters.get(event_id)
+        if events is None:
             return None
-        doc, event = found
+        doc = self._cluster_doc[event_id]
         return {
-            "event": _event_row(event_id, doc, event),
-            "reports": [_report(doc, event)],
-            "figures": _figures(doc, event),
+            "event": self._row(event_id),
+            "reports": [_report(doc, events[0])],
+            "figures": _figures(doc, events),
         }
 
     def get_document(self, doc_id: str) -> dict[str, Any] | None:
@@ -132,7 +145,7 @@ class MemoryBackend:
         return hits[offset : offset + limit]
 
     def export(self, fmt: str) -> tuple[str, str]:
-        _, rows = self.list_events(EventQuery(limit=len(self._events) + 1))
+        _, rows = self.list_events(EventQuery(limit=len(self._clusters) + 1))
         if fmt == "jsonl":
             body = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
             return body, "application/x-ndjson"
@@ -156,25 +169,33 @@ def _matches(row: dict[str, Any], q: EventQuery) -> bool:
     return not (q.min_killed is not None and (row["killed"] or 0) < q.min_killed)
 
 
-def _place_entity(doc: Document, place: Span | None) -> Entity | None:
+def _place_entity(doc: Document, event: Event) -> Entity | None:
+    """The entity at the event's place: the one overlapping it, else one with the same link or
+    the same surface (another mention of the place)."""
+    place = event.place
     if place is None:
         return None
     for ent in doc.entities:
         if ent.start < place.end and place.start < ent.end:
             return ent
+    for ent in doc.entities:
+        if (event.place_link and ent.link == event.place_link) or ent.surface == place.surface:
+            return ent
     return None
 
 
-def _event_row(key: str, doc: Document, event: Event) -> dict[str, Any]:
-    ent = _place_entity(doc, event.place)
-    totals = {role: _total(doc, event, role) for role in ROLES}
+def _event_row(key: str, doc: Document, events: list[Event]) -> dict[str, Any]:
+    event = events[0]
+    ent = _place_entity(doc, event)
+    totals = {role: _conservative(_history(doc, events, role))[0] for role in ROLES}
+    dates = sorted(ev.date for ev in events if ev.date)
     return {
         "id": key,
         "type": event.type,
         "mode": event.mode,
         "label": event.label,
         "acled_event_type": event.acled_event_type,
-        "date": event.date,
+        "date": dates[0] if dates else None,
         "country": ent.country if ent else None,
         "place": event.place.surface if event.place else None,
         "place_en": (ent.english if ent else None) or (event.place.label if event.place else None),
@@ -188,36 +209,36 @@ def _event_row(key: str, doc: Document, event: Event) -> dict[str, Any]:
     }
 
 
-def _claims(doc: Document) -> dict[str, Any]:
+def _claims(doc: Document) -> dict[str, Claim]:
     return {claim.id: claim for claim in doc.claims}
 
 
-def _history(doc: Document, event: Event, role: str) -> list[dict[str, Any]]:
-    claim = _claims(doc).get(event.claim or "")
-    stance = claim.stance if claim else "assert"
+def _history(doc: Document, events: list[Event], role: str) -> list[dict[str, Any]]:
+    claims = _claims(doc)
     return [
-        {
-            "value": count.value,
-            "qualifier": count.qualifier,
-            "value_max": count.value_max,
-            "scope": count.group.label or count.group.surface if count.group else None,
-            "speaker": claim.speaker.surface if claim and claim.speaker else None,
-            "via": claim.via.surface if claim and claim.via else None,
-            "outlet": doc.source,
-            "date": (claim.date if claim else None) or _published(doc),
-            "stance": stance,
-            "retracted": stance == "retract",
-            "doc_id": doc.id,
-            "surface": count.surface,
-        }
+        _figure(doc, count, claims.get(event.claim or ""))
+        for event in events
         for count in event.counts
         if count.role == role
     ]
 
 
-def _total(doc: Document, event: Event, role: str) -> int | None:
-    value, _ = _conservative(_history(doc, event, role))
-    return value
+def _figure(doc: Document, count: Count, claim: Claim | None) -> dict[str, Any]:
+    stance = claim.stance if claim else "assert"
+    return {
+        "value": count.value,
+        "qualifier": count.qualifier,
+        "value_max": count.value_max,
+        "scope": count.group.label or count.group.surface if count.group else None,
+        "speaker": claim.speaker.surface if claim and claim.speaker else None,
+        "via": claim.via.surface if claim and claim.via else None,
+        "outlet": doc.source,
+        "date": (claim.date if claim else None) or _published(doc),
+        "stance": stance,
+        "retracted": stance == "retract",
+        "doc_id": doc.id,
+        "surface": count.surface,
+    }
 
 
 def _conservative(history: list[dict[str, Any]]) -> tuple[int | None, str]:
@@ -236,10 +257,10 @@ def _conservative(history: list[dict[str, Any]]) -> tuple[int | None, str]:
     return int(sum(by_scope.values())), "lowest non-retracted figure per scope, summed"
 
 
-def _figures(doc: Document, event: Event) -> list[dict[str, Any]]:
+def _figures(doc: Document, events: list[Event]) -> list[dict[str, Any]]:
     out = []
-    for role in sorted({count.role for count in event.counts}):
-        history = _history(doc, event, role)
+    for role in sorted({count.role for event in events for count in event.counts}):
+        history = _history(doc, events, role)
         estimate, rule = _conservative(history)
         credible = [fig["value"] for fig in history if not fig["retracted"]]
         out.append(
