@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 StageFunc = Callable[[Document], Document]
 
 # The default pipeline, in order: "module:function" of each stage. Times run before quantities so
-# that the quantities stage can leave the numbers inside dates ("10 يناير 2022") to them. Stages whose module is not
-# present yet (the package is built issue by issue) are skipped with a debug log line.
+# that the quantities stage can leave the numbers inside dates ("10 يناير 2022") to them. Stages
+# whose module is not present yet (the package is built issue by issue) are skipped with a debug
+# log line.
 DEFAULT_STAGES = (
     "rasd.text:segment",
     "rasd.times:extract_times",

@@ -135,6 +135,16 @@ _DELETE = (
 )
 _DELETE_RE = re.compile(f"[{_DELETE}]")
 _TRAILING_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+_MARK_CHARS = frozenset(
+    chr(c)
+    for c in (
+        *range(0x0610, 0x061B),
+        *range(0x064B, 0x0660),
+        0x0670,
+        *range(0x06D6, 0x06EE),
+        0x0640,
+    )
+)
 
 
 def _base_map(options: NormaliseOptions) -> dict[str, str]:
@@ -270,8 +280,8 @@ def fold_ta_marbuta(norm: str) -> str:
 
 _TERMINAL = re.compile(r"[.!?؟؛…]+[\"'»”’)\]]*|\n+")
 _ABBREVIATION_WORD = re.compile(r"(?:^|[\s(])([\w]{1,2}|[A-Z]\.[A-Z]|\w\.\w)$")
-_QUOTES = {'"': '"', "«": "»", "“": "”"}
-_MAX_QUOTE = 400  # a quotation longer than this is not held together
+# A quotation that closes on the same line within 400 characters is held together.
+_QUOTATION = re.compile(r'"[^"\n]{1,400}"|«[^»\n]{1,400}»|“[^”\n]{1,400}”')
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -284,10 +294,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     norm = normalise(text)
     n = norm.text
+    quotes = [m.span() for m in _QUOTATION.finditer(n)]
     cuts: list[int] = []
+    q = 0
     for match in _TERMINAL.finditer(n):
-        if match.group()[0] != "\n" and _keeps_going(n, match.start(), match.end()):
-            continue
+        start = match.start()
+        while q < len(quotes) and quotes[q][1] <= start:
+            q += 1
+        if match.group()[0] != "\n":
+            if q < len(quotes) and quotes[q][0] < start:
+                continue  # inside a quotation that closes on this line
+            if _keeps_going(n, start, match.end()):
+                continue
         cuts.append(match.end())
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -298,36 +316,19 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _keeps_going(n: str, start: int, end: int) -> bool:
-    """Is the punctuation at ``n[start:end]`` not a sentence end?"""
-    mark = n[start]
-    nxt = n[end] if end < len(n) else ""
-    if mark == "." and end - start == 1:
-        prev = n[start - 1] if start else ""
-        if prev.isdigit() and nxt.isdigit():
-            return True  # decimal 1.8
-        if nxt and not nxt.isspace() and nxt not in "\"'»”)":
-            return True  # 3.5.2, example.com, U.S.
-        line_start = n.rfind("\n", 0, start) + 1
-        if _ABBREVIATION_WORD.search(n, line_start, start) and not prev.isdigit():
-            return True
-    return _inside_quote(n, start)
-
-
-def _inside_quote(n: str, pos: int) -> bool:
-    line_start = n.rfind("\n", 0, pos) + 1
-    line_end = n.find("\n", pos)
-    line_end = len(n) if line_end < 0 else line_end
-    depth_open = None
-    for i in range(line_start, pos):
-        ch = n[i]
-        if depth_open is None and ch in _QUOTES:
-            depth_open = (ch, i)
-        elif depth_open is not None and ch == _QUOTES[depth_open[0]]:
-            depth_open = None
-    if depth_open is None or pos - depth_open[1] > _MAX_QUOTE:
+    """Is the full stop at ``n[start:end]`` not a sentence end (decimal, abbreviation, URL)?"""
+    if n[start] != "." or end - start != 1:
         return False
-    closing = n.find(_QUOTES[depth_open[0]], pos, min(line_end, depth_open[1] + _MAX_QUOTE))
-    return closing >= 0
+    nxt = n[end] if end < len(n) else ""
+    prev = n[start - 1] if start else ""
+    if prev.isdigit() and nxt.isdigit():
+        return True  # decimal 1.8
+    if nxt and not nxt.isspace() and nxt not in "\"'»”)":
+        return True  # 3.5.2, example.com, U.S.
+    line_start = n.rfind("\n", 0, start) + 1
+    return (
+        bool(_ABBREVIATION_WORD.search(n, max(line_start, start - 8), start)) and not prev.isdigit()
+    )
 
 
 def _append_trimmed(spans: list[tuple[int, int]], n: str, a: int, b: int) -> None:
@@ -352,15 +353,36 @@ _TOKEN = re.compile(
 
 def tokenize(text: str) -> list[Token]:
     """Tokens of an original text: Arabic words, Latin words, numbers (1.8 and 2,030 stay whole,
-    in any digit script), symbols and punctuation, each with its normalised form."""
+    in any digit script), symbols and punctuation, each with its normalised form. A token's
+    original span takes in the harakat and tatweel that follow it."""
     norm = normalise(text)
-    original = norm.original
-    tokens = []
+    starts, ends, original = norm.starts, norm.ends, norm.original
+    size = len(original)
+    tokens: list[Token] = []
+    append = tokens.append
+    new = _new_object
+    set_start, set_end, set_surface, set_kind, set_norm = _TOKEN_SLOTS
     for m in _TOKEN.finditer(norm.text):
         a, b = m.span()
-        s, e = norm.to_original(a, b)
-        tokens.append(Token(s, e, original[s:e], m.lastgroup or "punct", m.group()))
+        s, e = starts[a], ends[b - 1]
+        if e < size and original[e] in _MARK_CHARS:
+            e = _TRAILING_MARKS.match(original, e).end()  # type: ignore[union-attr]
+        # Token(s, e, surface, kind, norm) without the frozen __init__'s object.__setattr__ per
+        # field: half the cost, and the tokenizer makes millions of tokens.
+        token = new(Token)
+        set_start(token, s)
+        set_end(token, e)
+        set_surface(token, original[s:e])
+        set_kind(token, m.lastgroup)
+        set_norm(token, m.group())
+        append(token)
     return tokens
+
+
+_new_object = object.__new__
+_TOKEN_SLOTS = tuple(
+    getattr(Token, name).__set__ for name in ("start", "end", "surface", "kind", "norm")
+)
 
 
 _PROCLITICS = ("و", "ف")

@@ -1,0 +1,90 @@
+"""Throughput and memory of the analysis pipeline over SaudiNewsNet, stage by stage.
+
+    python benchmarks/throughput.py [--limit N] [--stages text,quantities,...] [--markdown]
+
+Words/s are measured in process CPU time (``time.process_time``), i.e. per core, so that other
+load on the machine distorts them little. Each stage is timed on its own, fed by the documents the
+stages before it produced. Peak RSS is the process's maximum resident set size. Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import iter_articles
+
+from rasd.document import Document
+from rasd.pipeline import Pipeline, stage_info
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=2000, help="articles to run (default 2000)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args()
+
+    rss_start = rss_mb()
+    t0 = time.process_time()
+    pipeline = Pipeline.default()
+    for func in pipeline.stages:  # load models and lexicons up front: not part of throughput
+        func(Document(text="قال مسؤول إن 3 أشخاص قتلوا في بغداد أمس.", published=None))
+    load_s = time.process_time() - t0
+    rss_loaded = rss_mb()
+
+    docs = [
+        Document(text=a["content"], source=a.get("source"), url=a.get("url"))
+        for a in iter_articles(args.limit)
+        if a.get("content", "").strip()
+    ]
+    words = sum(len(d.text.split()) for d in docs)
+    chars = sum(len(d.text) for d in docs)
+    gc.collect()
+
+    rows = []
+    total = 0.0
+    for func in pipeline.stages:
+        start = time.process_time()
+        docs = [func(d) for d in docs]
+        elapsed = time.process_time() - start
+        total += elapsed
+        rows.append((stage_info(func).name, elapsed))
+    rows.append(("whole pipeline", total))
+
+    header = (
+        f"{len(docs)} SaudiNewsNet articles, {words:,} words, {chars:,} characters; "
+        f"stages: {', '.join(pipeline.names)}"
+    )
+    if args.markdown:
+        print(header + "\n")
+        print("| stage | CPU s | words/s per core | articles/s per core |")
+        print("|---|---:|---:|---:|")
+        for name, elapsed in rows:
+            wps = words / elapsed if elapsed else float("inf")
+            aps = len(docs) / elapsed if elapsed else float("inf")
+            print(f"| {name} | {elapsed:.2f} | {wps:,.0f} | {aps:,.1f} |")
+        print(
+            f"\nPipeline object: loaded in {load_s:.2f} s CPU, "
+            f"{rss_loaded - rss_start:.0f} MB RSS added by loading "
+            f"({rss_loaded:.0f} MB process RSS after loading); peak RSS of the run "
+            f"{rss_mb():.0f} MB (includes the {len(docs)} analysed documents held in memory)."
+        )
+    else:
+        print(header)
+        for name, elapsed in rows:
+            print(f"{name:>16}: {elapsed:7.2f} s CPU  {words / max(elapsed, 1e-9):>12,.0f} words/s")
+        print(f"load {load_s:.2f} s, RSS after load {rss_loaded:.0f} MB, peak {rss_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
