@@ -18,7 +18,7 @@ from rasd.cli.serve import read_token
 from rasd.document import Document, iter_spans
 from rasd.errors import InputError
 from rasd.pipeline import Pipeline
-from web_fixtures import example_document, xss_document
+from tests.web_fixtures import example_document, xss_document
 
 TOKEN = "test-token-8f2c1d"
 

@@ -22,11 +22,11 @@ from typing import Any
 
 import pytest
 
-from conftest import shared_path
 from rasd.api import create_app
 from rasd.api_backend import MemoryBackend
 from rasd.pipeline import Pipeline
-from web_fixtures import XSS_TEXT, example_document, saudinewsnet_documents, xss_document
+from tests.conftest import shared_path
+from tests.web_fixtures import XSS_TEXT, example_document, saudinewsnet_documents, xss_document
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = [

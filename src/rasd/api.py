@@ -87,7 +87,7 @@ class ErrorBody(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 413, 422, 501, 503)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 413, 422, 503)
 }
 
 
@@ -414,10 +414,7 @@ async def export(
     format: Literal["jsonl", "geojson", "acled-csv", "plover-json"] = "jsonl",
 ) -> Response:
     assert format in EXPORT_FORMATS
-    try:
-        body, media_type = await _bounded(request, backend.export, format)
-    except NotImplementedError as err:
-        raise HTTPException(501, str(err)) from err
+    body, media_type = await _bounded(request, backend.export, format)
     return Response(body, media_type=media_type)
 
 

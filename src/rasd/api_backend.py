@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from rasd.document import Claim, Count, Document, Entity, Event
+from rasd.errors import InputError
 
 ROLES = ("killed", "injured", "detained")
 EXPORT_FORMATS = ("jsonl", "geojson", "acled-csv", "plover-json")
@@ -151,7 +152,10 @@ class MemoryBackend:
             return body, "application/x-ndjson"
         if fmt == "geojson":
             return json.dumps(_geojson(rows), ensure_ascii=False), "application/geo+json"
-        raise NotImplementedError(f"export format {fmt!r} needs the SQLite store")
+        raise InputError(
+            f"export format {fmt!r} is not available from the in-memory backend (only jsonl and "
+            "geojson): serve a store with `rasd serve --db rasd.db`"
+        )
 
 
 def _matches(row: dict[str, Any], q: EventQuery) -> bool:
