@@ -1,8 +1,8 @@
 """Property-based run of schemathesis against the served OpenAPI schema: no server errors.
 
 Every operation gets a bounded number of generated requests (valid and invalid); the checks are
-no 5xx, and status codes, content types and response bodies that match the schema. Writes run with the token so the
-ingest path is exercised too.
+no 5xx, and status codes, content types and response bodies that match the schema. Writes run
+with the token so the ingest path is exercised too.
 """
 
 from __future__ import annotations
