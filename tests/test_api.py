@@ -6,6 +6,8 @@ import time
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
@@ -345,3 +347,29 @@ def test_token_comes_from_file_or_environment(tmp_path, monkeypatch) -> None:
         read_token(token_file)
     with pytest.raises(InputError, match="cannot read"):
         read_token(tmp_path / "missing")
+
+
+# ----------------------------------------------------------------------------- properties
+
+
+@given(text=st.text(min_size=1, max_size=300))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_analyze_any_text_keeps_offsets(client: TestClient, text: str) -> None:
+    r = client.post("/v1/analyze", json={"text": text})
+    assert r.status_code == 200, r.text
+    doc = Document.from_dict(r.json())
+    assert doc.text == text
+    assert all(doc.text[a.start : a.end] == a.surface for a in iter_spans(doc))
+
+
+@given(q=st.text(max_size=60))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_query_string_is_answered_without_a_server_error(client: TestClient, q: str) -> None:
+    for path in ("/v1/search", "/v1/events"):
+        r = client.get(path, params={"q": q, "place": q, "type": q[:40]})
+        assert r.status_code < 500, r.text
+        assert r.headers["content-type"].startswith("application/json")

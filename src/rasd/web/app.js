@@ -105,6 +105,8 @@ async function showEvents(params) {
         el("section", { class: "panel", id: "map" }, el("h2", { text: "Map (points sized by fatalities)" }), drawMap(data.events, world))),
       el("section", { class: "panel" },
         el("h2", { text: `Events (${data.total})` }),
+        el("p", { class: "muted" }, "Export: ",
+          ...["jsonl", "geojson", "acled-csv", "plover-json"].flatMap((f) => [el("a", { href: `v1/export?format=${f}`, download: "", text: f }), " "])),
         el("div", { id: "events-table" }, eventsTable(types))),
     );
   } catch (err) {
@@ -164,7 +166,7 @@ function eventsTable(types) {
 function drawTimeline(events, types) {
   const dated = events.filter((e) => e.date);
   if (!dated.length) return el("p", { class: "muted", text: "No dated events." });
-  const days = [...new Set(dated.map((e) => e.date.slice(0, 10)))].sort();
+  const days = dayRange([...new Set(dated.map((e) => e.date.slice(0, 10)))].sort());
   const perDay = (value) => days.map((day) => types.map((type) => dated
     .filter((e) => e.date.slice(0, 10) === day && e.type === type)
     .reduce((sum, e) => sum + value(e), 0)));
@@ -179,6 +181,14 @@ function drawTimeline(events, types) {
   }
   figure.append(legend);
   return figure;
+}
+
+function dayRange(days) {
+  // Every day from the first to the last event (up to a year), so gaps show as gaps.
+  const first = Date.parse(`${days[0]}T00:00:00Z`), last = Date.parse(`${days[days.length - 1]}T00:00:00Z`);
+  const span = Math.round((last - first) / 86400000);
+  if (!Number.isFinite(span) || span > 366 || span < 0) return days;
+  return Array.from({ length: span + 1 }, (_, i) => new Date(first + i * 86400000).toISOString().slice(0, 10));
 }
 
 function barChart(title, days, types, stacks, id) {
