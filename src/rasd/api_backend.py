@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +27,10 @@ from typing import Any, Protocol
 from rasd.document import Claim, Count, Document, Entity, Event
 from rasd.errors import InputError
 
+log = logging.getLogger(__name__)
+
 ROLES = ("killed", "injured", "detained")
+STORE_MODULES = ("rasd.api_store", "rasd.store", "rasd.queries", "rasd.export", "rasd.figures")
 EXPORT_FORMATS = ("jsonl", "geojson", "acled-csv", "plover-json")
 
 
@@ -67,8 +71,9 @@ def open_backend(db_path: str | Path | None) -> Backend:
     try:
         adapter = importlib.import_module("rasd.api_store")
     except ModuleNotFoundError as err:
-        if err.name != "rasd.api_store":
+        if err.name not in STORE_MODULES:
             raise
+        log.warning("the store (%s) is not in this build: serving an in-memory store", err.name)
         return MemoryBackend()
     backend: Backend = adapter.StoreBackend(db_path)
     return backend

@@ -301,6 +301,7 @@ function reportsList(reports) {
     list.append(el("li", {},
       el("a", { href: `#/doc/${encodeURIComponent(report.doc_id || report.id)}`, text: report.title || report.doc_id || report.id }),
       ` · ${fmt(report.source)} · ${fmt(report.published)}`,
+      report.type ? ` · ${[report.type, report.mode, report.modality].filter(Boolean).join(" · ")}` : null,
       report.sentence ? el("div", {}, arabic(report.sentence, "q")) : null));
   }
   return list;
