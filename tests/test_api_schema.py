@@ -7,6 +7,12 @@ with the token so the ingest path is exercised too.
 
 from __future__ import annotations
 
+import atexit
+import importlib.util
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -22,23 +28,46 @@ from tests.web_fixtures import example_document, xss_document  # noqa: E402
 TOKEN = "schema-test-token"
 
 
-def _app():
-    pipeline = Pipeline.default()
-    example = example_document(EXAMPLE_TEXT.read_text(encoding="utf-8"), pipeline)
-    backend = MemoryBackend([example, xss_document(pipeline)])
-    return create_app(backend=backend, token=TOKEN, pipeline=pipeline)
+PIPELINE = Pipeline.default()
+DOCS = [
+    example_document(EXAMPLE_TEXT.read_text(encoding="utf-8"), PIPELINE),
+    xss_document(PIPELINE),
+]
+SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
+def _store_app():
+    """The same documents in a real store (in a temporary folder), when the store is built."""
+    from rasd.store import Store
+
+    folder = tempfile.mkdtemp(prefix="rasd-schema-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    with Store(Path(folder) / "rasd.db") as store:
+        for doc in DOCS:
+            store.add_document(doc)
+    return create_app(Path(folder) / "rasd.db", token=TOKEN, pipeline=PIPELINE)
+
+
+memory_app = create_app(backend=MemoryBackend(DOCS), token=TOKEN, pipeline=PIPELINE)
+schema = schemathesis.openapi.from_asgi("/openapi.json", memory_app)
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+@SETTINGS
 def test_no_server_errors(case) -> None:
+    _call(case)
+
+
+if importlib.util.find_spec("rasd.queries") is not None:
+    store_schema = schemathesis.openapi.from_asgi("/openapi.json", _store_app())
+
+    @store_schema.parametrize()
+    @SETTINGS
+    def test_no_server_errors_on_the_store(case) -> None:
+        _call(case)
+
+
+def _call(case) -> None:
     case.call_and_validate(
         headers={"Authorization": f"Bearer {TOKEN}"},
         checks=[

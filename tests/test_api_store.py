@@ -98,3 +98,10 @@ def test_ingest_through_the_api(client: TestClient) -> None:
     assert r.status_code == 200
     (doc_id,) = r.json()["added"]
     assert client.get(f"/v1/documents/{doc_id}").status_code == 200
+
+
+def test_blank_urls_are_not_revisions_of_each_other(client: TestClient) -> None:
+    body = {"documents": [{"text": f"نص رقم {i}", "url": "", "title": " "} for i in range(3)]}
+    r = client.post("/v1/documents", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 200, r.text
+    assert len(r.json()["added"]) == 3

@@ -283,10 +283,14 @@ def _document(article: Article) -> Document:
     return make_document(
         article.text,
         published=article.published,
-        source=article.source,
-        url=article.url,
-        title=article.title,
+        source=_blank_to_none(article.source),
+        url=_blank_to_none(article.url),
+        title=_blank_to_none(article.title),
     )
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if value and value.strip() else None
 
 
 def _page(limit: int | None, options: ApiOptions) -> int:
@@ -330,9 +334,15 @@ async def add_documents(
     analysed = await _bounded(request, _analyse_all, _pipeline(request), docs)
     done = [item for item in analysed if isinstance(item, Document)]
     skipped = [{"id": s.doc_id, "reason": s.reason} for s in analysed if isinstance(s, Skip)]
-    with request.app.state.write_lock:
-        result = await _bounded(request, backend.add_documents, done)
+    lock = request.app.state.write_lock
+    result = await _bounded(request, _add_locked, lock, backend, done)
     return {**result, "skipped": skipped}
+
+
+def _add_locked(lock: threading.Lock, backend: Backend, docs: list[Document]) -> dict[str, Any]:
+    """One writer at a time (taken in the worker thread, never on the event loop)."""
+    with lock:
+        return backend.add_documents(docs)
 
 
 def _analyse_all(pipeline: Pipeline, docs: list[Document]) -> list[Document | Skip]:

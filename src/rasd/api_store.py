@@ -1,8 +1,9 @@
 """The API's adapter to the SQLite store (`rasd.store`, `rasd.queries`, `rasd.export`).
 
 Each call opens (once per thread) a read-only `Store`: SQLite connections stay in the thread that
-made them, and WAL lets many readers run beside the one writer. Writes go through one writable
-store, serialised by the API's write lock. Shapes are those documented in `rasd.api_backend`.
+made them, and WAL lets many readers run beside the one writer. Writes go through a writable store
+(one per thread, as SQLite needs), serialised by the API's write lock. The shapes returned are
+documented in `rasd.api_backend`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class StoreBackend:
         self.path = Path(path or "rasd.db")
         Store(self.path).close()  # create the file and apply migrations before any reader
         self._local = threading.local()
-        self._writer: Store | None = None
 
     def _store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -108,12 +108,14 @@ class StoreBackend:
             return out.read_text(encoding="utf-8"), MEDIA_TYPES[fmt]
 
     def add_documents(self, docs: Sequence[Document]) -> dict[str, Any]:
-        if self._writer is None:
-            self._writer = Store(self.path)
+        writer: Store | None = getattr(self._local, "writer", None)
+        if writer is None:
+            writer = Store(self.path)
+            self._local.writer = writer
         added: list[str] = []
         unchanged: list[str] = []
         for doc in docs:
-            status = self._writer.add_document(doc, location="api")
+            status = writer.add_document(doc, location="api")
             (unchanged if status == "unchanged" else added).append(doc.id)
         return {"added": added, "unchanged": unchanged}
 
