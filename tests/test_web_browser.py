@@ -14,9 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -30,7 +27,13 @@ from rasd.api_backend import MemoryBackend
 from rasd.document import Document
 from rasd.pipeline import Pipeline
 from tests.conftest import shared_path
-from tests.web_fixtures import XSS_TEXT, example_document, saudinewsnet_documents, xss_document
+from tests.web_fixtures import (
+    XSS_TEXT,
+    example_document,
+    saudinewsnet_documents,
+    serve_in_thread,
+    xss_document,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = [
@@ -70,28 +73,13 @@ def _app(kind: str, docs: list[Document], pipeline: Pipeline, folder: Path) -> A
 def server(
     request: pytest.FixtureRequest, example_text: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
-    import uvicorn
-
     pipeline = Pipeline.default()
     example = example_document(example_text, pipeline)
     zip_path = shared_path("data", "news-saudinewsnet", "dataset", "2015-08-07.zip")
     docs = [example, xss_document(pipeline), *saudinewsnet_documents(zip_path, 3, pipeline)]
     app = _app(request.param, docs, pipeline, tmp_path_factory.mktemp("store"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start within 20 s")
-        time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}/", "docs": docs, "kind": request.param}
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app) as (host, port):
+        yield {"url": f"http://{host}:{port}/", "docs": docs, "kind": request.param}
 
 
 @pytest.fixture(scope="module")

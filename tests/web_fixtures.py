@@ -7,14 +7,23 @@ here are located by searching the real text, so every span satisfies the offset 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import socket
+import threading
+import time
 import zipfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rasd.document import Claim, Count, Document, Entity, Event, Span
 from rasd.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 XSS_TEXT = (
     "قتل 3 أشخاص في انفجار ببغداد <script>window.__xss = 1</script> "
@@ -217,3 +226,26 @@ def saudinewsnet_documents(zip_path: Path, n: int, pipeline: Pipeline) -> list[D
         )
         docs.append(pipeline(doc))
     return docs
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: FastAPI) -> Iterator[tuple[str, int]]:
+    """Run ``app`` under uvicorn on a free loopback port; yields (host, port)."""
+    import uvicorn
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start within 20 s")
+        time.sleep(0.05)
+    try:
+        yield "127.0.0.1", port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
