@@ -1,0 +1,462 @@
+"""The quantities stage: numbers, number words, money, percentages, measures and what they count.
+
+One compiled regex finds every number atom in the normalised view of a text (digits in any script
+are already 0-9 there, number words are a prefix trie); `rasd.quantities_words.combine` joins atoms
+into numbers; this module then reads the few words around each number: a qualifier before it
+(نحو، أكثر من، بين … و …), and after it a currency, a unit, a percent sign or the noun it counts.
+Numbers that name things (المادة 5، phone numbers) or belong to a date (10 يناير 2022; every span
+the times stage claimed) are dropped. Offsets are mapped back to the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from rasd.document import Document, Quantity, Span
+from rasd.pipeline import stage
+from rasd.quantities_lexicon import ARABIC_LETTER, Counted, Unit, trie_pattern
+from rasd.quantities_words import LEXICON, Number, combine, find_atoms
+from rasd.text import NormalisedText, normalise
+
+
+@dataclass(frozen=True, slots=True)
+class QuantityOptions:
+    """What the stage reports."""
+
+    ordinals: bool = True
+    """Report ordinals (kind ``ordinal``); off: only amounts."""
+    counted: bool = True
+    """Look for the noun each number counts."""
+
+
+DEFAULT_OPTIONS = QuantityOptions()
+
+T = TypeVar("T")
+
+_TOKEN = re.compile(
+    rf"[{ARABIC_LETTER}](?:\.[{ARABIC_LETTER}])+\.?|[{ARABIC_LETTER}]+|[A-Za-z]+(?:\$)?|[0-9]+(?:[.,][0-9]+)*|[^\s]"
+)
+_PROCLITIC = re.compile(r"^(?:[وف]?[بل]|[وف])(?=..)")
+_PHONE = re.compile(
+    r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
+    r"|\b0[0-9]{8,}\b"
+    r"|\b0[0-9]{1,3}[ \-][0-9]{3,4}[ \-][0-9]{3,4}\b"
+)
+_CLOCK = re.compile(r"[0-9][:/][0-9]|[:/][0-9]")
+_FRACTION = re.compile(r"(-?)([0-9]+)/([0-9]+)(?![0-9/])")
+_RANGE_DASH = re.compile(r"\s*[\u2013\-]\s*(?:\$\s*)?")
+_BETWEEN = re.compile(rf"(?<![{ARABIC_LETTER}])(?:ما\s+|فيما\s+)?[وف]?بين\s*$")
+_FROM = re.compile(rf"(?<![{ARABIC_LETTER}])[وف]?من\s*$")
+_TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
+_AND = re.compile(r"\s*و\s*")
+_CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
+_WINDOW = 60
+_BARE_UNIT = re.compile(
+    rf"(?<![{ARABIC_LETTER}])(?:(?P<dual>"
+    + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 2)
+    + r")|(?P<unit>"
+    + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 1 and f[0].isalpha())
+    + r")\s*و\s*(?P<fraction>"
+    + trie_pattern(f for f, w in LEXICON.words.items() if w.type == "fraction")
+    + rf"))(?![{ARABIC_LETTER}])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """A number with the words read around it, in normalised offsets."""
+
+    start: int
+    end: int
+    number: Number
+    value_max: float | None = None
+    qualifier: str = "exact"
+    kind: str = "cardinal"
+    unit: str | None = None
+    counted: tuple[int, int, str | None] | None = None
+
+
+def find_quantities(
+    text: str,
+    *,
+    options: QuantityOptions = DEFAULT_OPTIONS,
+    claimed: Iterable[tuple[int, int]] = (),
+) -> list[Quantity]:
+    """Every quantity in ``text`` (original offsets), leaving out the numbers inside the
+    ``claimed`` spans (original offsets: the dates found by the times stage)."""
+    norm = normalise(text)
+    n = norm.text
+    numbers = _fractions(combine(list(find_atoms(n)), n), n)
+    items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, n)], n)
+    taken = sorted(claimed)
+    out = []
+    read_to = 0
+    for bare in items:
+        if bare.start < read_to:
+            continue  # read already: the cents of "20 دولار و43 سنت", the مئة of "في المئة"
+        item = _read_after(_read_before(bare, n), n, options)
+        if item is None or (item.kind == "ordinal" and not options.ordinals):
+            continue
+        read_to = item.end
+        quantity = _to_quantity(item, norm)
+        if not _overlaps(quantity.start, quantity.end, taken):
+            out.append(quantity)
+    return _with_bare_units(out, norm)
+
+
+def _with_bare_units(found: list[Quantity], norm: NormalisedText) -> list[Quantity]:
+    """Add the measures written without a number: a dual (لتران = 2 l) or a unit and a fraction
+    (لتر ونصف = 1.5 l)."""
+    for m in _BARE_UNIT.finditer(norm.text):
+        start, end = norm.to_original(m.start(), m.end())
+        inside = [q for q in found if start <= q.start and q.end <= end]  # the نصف of لتر ونصف
+        if _overlaps(start, end, [(q.start, q.end) for q in found if q not in inside]):
+            continue
+        unit = LEXICON.units[m["dual"] or m["unit"]]
+        value = unit.count + (LEXICON.words[m["fraction"]].value if m["fraction"] else 0.0)
+        surface = norm.original[start:end]
+        bare = Quantity(start, end, surface, value, kind="measure", unit=unit.unit)
+        found = sorted([*(q for q in found if q not in inside), bare], key=lambda q: q.start)
+    return found
+
+
+@stage(name="quantities", requires=("tokens",), assigns=("quantities",))
+def extract_quantities(doc: Document) -> Document:
+    """Fill ``doc.quantities``; numbers inside ``doc.times`` are left to the times stage."""
+    claimed = [(t.start, t.end) for t in doc.times]
+    return replace(doc, quantities=tuple(find_quantities(doc.text, claimed=claimed)))
+
+
+# --------------------------------------------------------------------------- what is no quantity
+
+
+def _excluded(number: Number, n: str) -> bool:
+    """Identifiers, phone numbers, clock times, dates and month names."""
+    s, e = number.start, number.end
+    if not number.words:
+        digits = n[s:e].lstrip("-")
+        if len(digits) > 1 and digits[0] == "0" and "." not in digits:
+            return True  # 0501234567, 007: codes, not amounts
+        if _CLOCK.match(n, e) or (s > 0 and _CLOCK.match(n, s - 2)):
+            return True
+        if _in_phone(n, s, e):
+            return True
+    before = _phrase_before(n, s, LEXICON.contexts)
+    role = before[1] if before else None
+    if role == "identifier" or (role == "month_head" and number.kind == "ordinal"):
+        return True
+    if role == "month" and not number.words and number.value == int(number.value):
+        return True  # the year of "10 يناير 2022"
+    after = _phrase_after(n, e, LEXICON.contexts)
+    if after and after[1] in ("month", "era") and number.kind == "cardinal":
+        return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
+    return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
+
+
+def _in_phone(n: str, s: int, e: int) -> bool:
+    lo = max(0, s - 20)
+    return any(m.start() <= s and e <= m.end() for m in _PHONE.finditer(n, lo, e + 20))
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in spans)
+
+
+# --------------------------------------------------------------------------- around a number
+
+
+def _tokens_after(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
+    out = []
+    for m in _TOKEN.finditer(n, pos, min(len(n), pos + _WINDOW)):
+        out.append(m)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _tokens_before(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(n, max(0, pos - _WINDOW), pos))[-limit:]
+
+
+def _phrase_after(
+    n: str, pos: int, table: Mapping[str, T], *, clitics: bool = False
+) -> tuple[int, T, int] | None:
+    """(end, value, start) of the longest phrase of ``table`` starting at the first token after
+    ``pos`` (only spaces in between)."""
+    tokens = _tokens_after(n, pos, 4)
+    if not tokens or n[pos : tokens[0].start()].strip():
+        return None
+    for size in range(len(tokens), 0, -1):
+        phrase = " ".join(t.group() for t in tokens[:size])
+        for key in _variants(phrase, clitics):
+            if key in table:
+                return tokens[size - 1].end(), table[key], tokens[0].start()
+    return None
+
+
+def _phrase_before(
+    n: str, pos: int, table: Mapping[str, T], *, clitics: bool = True
+) -> tuple[int, T] | None:
+    """(start, value) of the longest phrase of ``table`` ending just before ``pos``."""
+    tokens = _tokens_before(n, pos, 4)
+    if not tokens or n[tokens[-1].end() : pos].strip(" \t"):
+        return None
+    for size in range(len(tokens), 0, -1):
+        phrase = " ".join(t.group() for t in tokens[-size:])
+        for key in _variants(phrase, clitics):
+            if key in table:
+                return tokens[-size].start(), table[key]
+    return None
+
+
+def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
+    if not clitics:
+        return (phrase,)
+    stripped = _PROCLITIC.sub("", phrase)
+    return (phrase, stripped) if stripped != phrase else (phrase,)
+
+
+def _read_before(item: _Item, n: str) -> _Item:
+    if item.qualifier != "exact":
+        return item
+    found = _phrase_before(n, item.start, LEXICON.qualifiers_before)
+    if found is None:
+        return replace(item, qualifier=item.number.qualifier)
+    start, qualifier = found
+    if item.number.qualifier != "exact":
+        return replace(item, qualifier=item.number.qualifier)
+    return replace(item, start=start, qualifier=qualifier)
+
+
+def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
+    if item.number.kind == "ordinal":
+        prev = _tokens_before(n, item.number.start, 1)
+        if prev and prev[0].group()[0].isdigit():
+            return None  # "30 ثانية": seconds, the noun counted by 30
+        return replace(item, kind="ordinal")
+    end = item.end
+    money = _money_after(n, end)
+    if money is not None:
+        end, unit, cents = money
+        if cents:
+            item = replace(item, number=replace(item.number, value=item.number.value + cents))
+        item = replace(item, end=end, kind="money", unit=unit)
+        return replace(item, qualifier=_qualifier_after(n, item))
+    measure = _phrase_after(n, end, LEXICON.units)
+    if measure is not None:
+        return _measure(item, n, measure[0], measure[1])
+    symbol = _symbol_before(n, item.start)
+    if symbol is not None:
+        start, unit = symbol
+        return replace(item, start=start, kind="money", unit=unit)
+    item = replace(item, qualifier=_qualifier_after(n, item))
+    if options.counted:
+        item = replace(item, counted=_counted_after(n, item.end))
+    if item.counted is not None and item.qualifier == "exact":
+        found = _phrase_after(n, item.counted[1], LEXICON.qualifiers_after)
+        item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
+    return item
+
+
+def _measure(item: _Item, n: str, end: int, unit: Unit) -> _Item:
+    kind = "percent" if unit.dimension == "percent" else "measure"
+    symbol = None if kind == "percent" else unit.unit
+    item = replace(item, end=end, kind=kind, unit=symbol)
+    item = replace(item, qualifier=_qualifier_after(n, item))
+    product = _product_after(n, end) if kind == "measure" else None
+    return replace(item, counted=product)
+
+
+def _qualifier_after(n: str, item: _Item) -> str:
+    if item.qualifier != "exact":
+        return item.qualifier
+    found = _phrase_after(n, item.end, LEXICON.qualifiers_after)
+    return found[1] if found else item.qualifier
+
+
+def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
+    """(end, ISO code, 0) of a currency after ``pos``: a word or symbol, maybe a country adjective,
+    maybe "و43 سنت" (cents, folded into the value by the caller)."""
+    found = _phrase_after(n, pos, LEXICON.currencies)
+    if found is None:
+        return None
+    end, code, _ = found
+    adjective = _phrase_after(n, end, LEXICON.country_currency)
+    if adjective is not None:
+        end, code = adjective[0], adjective[1]
+    cents = _CENTS.match(n, end)
+    if cents and code != "cent":
+        unit = _phrase_after(n, cents.end(), LEXICON.currencies)
+        if unit is not None and unit[1] == "cent":
+            return unit[0], code, int(cents["c"]) / 100
+    return end, code, 0.0
+
+
+def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
+    """``$10``, ``€ 20``: a currency symbol right before the number."""
+    found = _phrase_before(n, pos, LEXICON.currencies, clitics=False)
+    if found is None or n[found[0]].isalpha() or found[1] == "cent":
+        return None
+    return found
+
+
+def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
+    """The noun a number counts: "جندياً", "من أفراد قوات الأمن", "متجر ومصرف"."""
+    tokens = _tokens_after(n, pos, 1)
+    if not tokens or n[pos : tokens[0].start()].strip():
+        return None
+    start = tokens[0].start()
+    if tokens[0].group() == "من":
+        start = tokens[0].end()
+    head = _noun_at(n, start)
+    if head is None:
+        return None
+    end, entry, noun_start = head
+    label = entry.label
+    if entry.kind in ("member", "piece"):
+        group = _group_after(n, end)
+        if group is not None:
+            end, group_label = group
+            label = f"members of the {group_label}" if entry.kind == "member" else group_label
+    elif entry.kind == "group":
+        label = f"members of the {label}"
+    more = _AND.match(n, end)
+    if more and entry.kind == "noun":
+        second = _noun_at(n, more.end())
+        if second is not None and second[1].kind == "noun":
+            end = second[0]
+            label = f"{label} and {second[1].label}"
+    return noun_start, end, label
+
+
+def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
+    found = _phrase_after(n, pos, LEXICON.counted, clitics=True)
+    if found is None:
+        tokens = _tokens_after(n, pos, 1)
+        word = tokens[0].group() if tokens else ""
+        if word.startswith(("ال", "لل")) and len(word) > 4:
+            bare = word[2:]
+            entry = LEXICON.counted.get(bare)
+            if entry is not None:
+                return tokens[0].end(), entry, tokens[0].start()
+        return None
+    return found
+
+
+def _group_after(n: str, pos: int) -> tuple[int, str] | None:
+    tokens = _tokens_after(n, pos, 1)
+    start = pos
+    if tokens and tokens[0].group() == "من":
+        start = tokens[0].end()
+    found = _phrase_after(n, start, LEXICON.counted)
+    if found is None or found[1].kind != "group":
+        return None
+    return found[0], found[1].label
+
+
+def _product_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
+    tokens = _tokens_after(n, pos, 2)
+    if len(tokens) == 2 and tokens[0].group() == "من" and tokens[1].group()[0].isalpha():
+        return tokens[1].start(), tokens[1].end(), None
+    return None
+
+
+# --------------------------------------------------------------------------- ranges, fractions
+
+
+def _fractions(numbers: list[Number], n: str) -> list[Number]:
+    """``3/4`` → 0.75, ``١١/١٠`` → 1.1: two digit numbers around one slash."""
+    out: list[Number] = []
+    skip = False
+    for i, number in enumerate(numbers):
+        if skip:
+            skip = False
+            continue
+        nxt = numbers[i + 1] if i + 1 < len(numbers) else None
+        m = _FRACTION.match(n, number.start)
+        if m and nxt is not None and m.end() == nxt.end and not number.words and int(m[3]):
+            sign = -1.0 if m[1] else 1.0
+            value = sign * int(m[2]) / int(m[3])
+            out.append(replace(number, end=nxt.end, value=value, atoms=2))
+            skip = True
+            continue
+        out.append(number)
+    return out
+
+
+def _merge_ranges(items: list[_Item], n: str) -> list[_Item]:
+    """ "بين 10 و20", "من 10 إلى 20", "10-20" → one item with ``value_max``."""
+    out: list[_Item] = []
+    i = 0
+    while i < len(items):
+        a = items[i]
+        b = items[i + 1] if i + 1 < len(items) else None
+        start = _range_start(a, b, n) if b is not None else None
+        if b is not None and start is not None:
+            low, high = sorted((a.number.value, b.number.value))
+            out.append(
+                replace(
+                    a,
+                    start=start,
+                    end=b.end,
+                    value_max=high,
+                    qualifier="range",
+                    number=replace(a.number, value=low),
+                )
+            )
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _range_start(a: _Item, b: _Item, n: str) -> int | None:
+    """Where the range "a … b" starts, or None when a and b are not a range."""
+    if a.number.kind != "cardinal" or b.number.kind != "cardinal":
+        return None
+    gap_start, gap_end = a.end, b.start
+    cur = _phrase_after(n, a.end, LEXICON.currencies)
+    if cur is not None and cur[0] <= gap_end:
+        gap_start = cur[0]  # 10$-20$
+    gap = n[gap_start:gap_end]
+    if not a.number.words and not b.number.words and _RANGE_DASH.fullmatch(gap):
+        return a.start
+    lo = max(0, a.start - 20)
+    if _AND.fullmatch(gap):
+        m = _BETWEEN.search(n, lo, a.start)
+        return m.start() if m else None
+    if _TO.fullmatch(gap):
+        m = _FROM.search(n, lo, a.start)
+        return m.start() if m else None
+    return None
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _to_quantity(item: _Item, norm: NormalisedText) -> Quantity:
+    start, end = norm.to_original(item.start, item.end)
+    counted = None
+    if item.counted is not None:
+        a, b, label = item.counted
+        ca, cb = norm.to_original(a, b)
+        counted = Span(ca, cb, norm.original[ca:cb], label)
+    value = item.number.value
+    unit = item.unit
+    if unit == "cent":
+        value, unit = value / 100, "USD"
+    return Quantity(
+        start,
+        end,
+        norm.original[start:end],
+        value,
+        kind=item.kind if item.number.kind == "cardinal" else "ordinal",
+        qualifier=item.qualifier,
+        value_max=item.value_max if item.value_max is not None else item.number.value_max,
+        unit=None if unit == "?" else unit,
+        counted=counted,
+    )
