@@ -1,14 +1,15 @@
 """Load on the HTTP API over loopback: concurrent GET /v1/events, and POST /v1/analyze latency.
 
     python benchmarks/api_load.py [--db rasd.db] [--requests 1000] [--concurrency 1000]
-                                  [--analyze 30] [--articles 50] [--markdown]
+        [--analyze 30] [--articles 50] [--backend store|memory] [--markdown]
 
 The server (uvicorn, one worker) runs in a child process; the client (asyncio streams) fires
 ``--requests`` GET /v1/events requests with up to ``--concurrency`` open at once, then POSTs
 the example to /v1/analyze ``--analyze`` times one after another (httpx). Latencies are wall-clock
 (that is what a client sees), so other load on the machine shows in them. Without ``--db`` the
-server holds, in memory, the example with its hand-built events (as the tests use) plus
-``--articles`` SaudiNewsNet articles analysed by the default pipeline. Bounded: every request has
+server holds the example with its hand-built events (as the tests use) plus ``--articles``
+SaudiNewsNet articles analysed by the default pipeline, in a temporary SQLite store
+(``--backend store``, the default) or in memory. Bounded: every request has
 a timeout and the whole run a deadline. Not a test.
 """
 
@@ -21,6 +22,7 @@ import os
 import socket
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 EXAMPLE = ROOT / "examples" / "kazakhstan-2022-01-10.ar.txt"
 
 
-def build_app(db: str | None, articles: int) -> Any:
+def build_app(db: str | None, articles: int, backend: str) -> Any:
     from rasd.api import create_app
     from rasd.api_backend import MemoryBackend
     from rasd.pipeline import Pipeline
@@ -49,15 +51,22 @@ def build_app(db: str | None, articles: int) -> Any:
     for art in iter_articles(articles):
         if art.get("content", "").strip():
             docs.append(pipeline(Document(text=art["content"], source=art.get("source"))))
-    return create_app(backend=MemoryBackend(docs), pipeline=pipeline)
+    if backend == "memory":
+        return create_app(backend=MemoryBackend(docs), pipeline=pipeline)
+    from rasd.store import Store
+
+    path = Path(tempfile.mkdtemp(prefix="rasd-api-load-")) / "rasd.db"
+    with Store(path) as store:
+        for doc in docs:
+            store.add_document(doc)
+    return create_app(path, pipeline=pipeline)
 
 
-def serve(port: int, db: str | None, articles: int) -> None:
+def serve(port: int, db: str | None, articles: int, backend: str) -> None:
     import uvicorn
 
-    uvicorn.run(
-        build_app(db, articles), host="127.0.0.1", port=port, log_level="error", backlog=4096
-    )
+    app = build_app(db, articles, backend)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="error", backlog=4096)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -159,6 +168,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1000)
     parser.add_argument("--analyze", type=int, default=30, help="POST /v1/analyze repetitions")
     parser.add_argument("--articles", type=int, default=50, help="SaudiNewsNet articles to hold")
+    parser.add_argument(
+        "--backend",
+        choices=("store", "memory"),
+        default="store",
+        help="without --db: hold the documents in a temporary SQLite store, or in memory",
+    )
     parser.add_argument("--deadline", type=float, default=300, help="give up after this many s")
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
@@ -166,7 +181,9 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     ctx = multiprocessing.get_context("spawn")
-    server = ctx.Process(target=serve, args=(port, args.db, args.articles), daemon=True)
+    server = ctx.Process(
+        target=serve, args=(port, args.db, args.articles, args.backend), daemon=True
+    )
     server.start()
     try:
         events, analyze = asyncio.run(
@@ -175,7 +192,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.join(10)
-    report(events, analyze, args.markdown)
+    report(events, analyze, args.markdown, args.db or args.backend)
 
 
 async def run(
@@ -189,7 +206,7 @@ async def run(
     return events, analyze
 
 
-def report(events: dict[str, Any], analyze: dict[str, Any], markdown: bool) -> None:
+def report(events: dict[str, Any], analyze: dict[str, Any], markdown: bool, backend: str) -> None:
     from rasd.pipeline import Pipeline
 
     answered = sum(v for k, v in events["statuses"].items() if k == 200)
@@ -203,8 +220,8 @@ def report(events: dict[str, Any], analyze: dict[str, Any], markdown: bool) -> N
         print(f"| server CPU per GET /v1/events | {events['server_cpu_ms_per_request']:.1f} ms |")
         print(f"| POST /v1/analyze of the example, median of {analyze['n']} | "
               f"{analyze['median_ms']:.1f} ms (max {analyze['max_ms']:.1f}) |")  # fmt: skip
-        print(f"\nPipeline stages: {', '.join(Pipeline.default().names)}; statuses "
-              f"{events['statuses']}")  # fmt: skip
+        stages = ", ".join(Pipeline.default().names)
+        print(f"\nBackend: {backend}; pipeline stages: {stages}; statuses {events['statuses']}")
     else:
         print({"events": events, "analyze": analyze})
 
