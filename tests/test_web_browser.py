@@ -191,6 +191,12 @@ def test_article_page_highlights_by_kind(page: Any, server: dict[str, Any]) -> N
                         ("events", "event")):  # fmt: skip
         if getattr(example, field):
             assert page.locator(f"#article-text [data-kinds~={kind}]").count() >= 1, kind
+    resolved = [t for t in example.times if t.value]
+    if resolved:  # hover on a date shows its normalised value
+        titles = page.locator("#article-text [data-kinds~=time]").evaluate_all(
+            "spans => spans.map(s => s.title)"
+        )
+        assert any(resolved[0].value in title for title in titles)
     almaty = page.locator("#article-text .hl-entity", has_text="ألماتي").first
     assert "Almaty" in almaty.get_attribute("title")
     assert "rasd:city:kz:almaty" in almaty.get_attribute("title")
