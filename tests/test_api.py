@@ -316,6 +316,20 @@ def test_cors_is_off_by_default(client: TestClient, docs: list[Document]) -> Non
     assert r.headers["access-control-allow-origin"] == "https://a.example"
 
 
+class BrokenBackend(MemoryBackend):
+    def get_document(self, doc_id: str) -> dict[str, Any] | None:
+        raise RuntimeError("disk on fire")
+
+
+def test_an_unexpected_error_is_a_json_500_without_details(docs: list[Document]) -> None:
+    client = TestClient(create_app(backend=BrokenBackend(docs)), raise_server_exceptions=False)
+    r = client.get(f"/v1/documents/{docs[0].id}")
+    assert r.status_code == 500
+    assert r.json()["message"].startswith("internal error")
+    assert "fire" not in r.text
+    assert client.get("/v1/health").status_code == 200
+
+
 class SlowBackend(MemoryBackend):
     def list_events(self, query: EventQuery) -> tuple[int, list[dict[str, Any]]]:
         time.sleep(0.5)

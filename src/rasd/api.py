@@ -141,6 +141,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(RasdError, _rasd_error)  # type: ignore[arg-type]
     app.add_exception_handler(TimeoutError, _timeout_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _internal_error)
 
 
 async def _http_error(request: Request, err: HTTPException) -> Response:
@@ -167,6 +168,11 @@ async def _rasd_error(request: Request, err: RasdError) -> Response:
         log.error("store error on %s: %s", request.url.path, err)
         return _error(503, f"the store cannot answer: {err}")
     return _error(400, str(err))
+
+
+async def _internal_error(request: Request, err: Exception) -> Response:
+    log.exception("internal error on %s", request.url.path, exc_info=err)
+    return _error(500, "internal error: the server log has the details")
 
 
 async def _timeout_error(request: Request, err: TimeoutError) -> Response:

@@ -42,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rasd.api import ApiOptions, create_app
+    from rasd.pipeline import default_pipeline, make_document
 
     options = ApiOptions(cors_origins=tuple(args.cors_origin))
     app = create_app(args.db, token=read_token(args.token_file), options=options)
+    default_pipeline()(make_document("قتل 3 أشخاص في بغداد أمس"))  # load models before serving
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
