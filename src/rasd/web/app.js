@@ -105,6 +105,9 @@ async function showEvents(params) {
         el("section", { class: "panel", id: "map" }, el("h2", { text: "Map (points sized by fatalities)" }), drawMap(data.events, world))),
       el("section", { class: "panel" },
         el("h2", { text: `Events (${data.total})` }),
+        data.total > data.events.length
+          ? el("p", { class: "muted", id: "events-shown", text: `Showing the newest ${data.events.length} of ${data.total}; the timeline and map cover these. Narrow the filters to see others.` })
+          : null,
         el("p", { class: "muted" }, "Export: ",
           ...["jsonl", "geojson", "acled-csv", "plover-json"].flatMap((f) => [el("a", { href: `v1/export?format=${f}`, download: "", text: f }), " "])),
         el("div", { id: "events-table" }, eventsTable(types))),
