@@ -13,7 +13,7 @@ pytest.importorskip("rasd.queries", reason="the store is not in this build")
 
 from fastapi.testclient import TestClient
 
-from rasd.api import create_app
+from rasd.api import ApiOptions, create_app
 from rasd.document import Document
 from rasd.pipeline import Pipeline
 from rasd.store import Store
@@ -105,3 +105,18 @@ def test_blank_urls_are_not_revisions_of_each_other(client: TestClient) -> None:
     r = client.post("/v1/documents", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 200, r.text
     assert len(r.json()["added"]) == 3
+
+
+def test_a_query_past_its_deadline_is_interrupted(db: Path) -> None:
+    from rasd.api_store import StoreBackend
+
+    class CheckedOften(StoreBackend):
+        progress_steps = 1  # a tiny test store answers within the default step count
+
+    backend = CheckedOften(db, query_timeout_s=-1.0)  # every query is already late
+    with pytest.raises(TimeoutError, match="longer than"):
+        backend.search("كازاخستان", limit=10, offset=0)
+    app = create_app(db, options=ApiOptions(query_timeout_s=-1.0))
+    r = TestClient(app).get("/v1/search", params={"q": "كازاخستان"})
+    assert r.status_code == 503
+    assert "longer than" in r.json()["message"]

@@ -116,7 +116,9 @@ def create_app(
         docs_url=None,  # Swagger UI and ReDoc load from a CDN: the schema is at /openapi.json
         redoc_url=None,
     )
-    app.state.backend = backend if backend is not None else open_backend(db_path)
+    if backend is None:
+        backend = open_backend(db_path, query_timeout_s=options.query_timeout_s)
+    app.state.backend = backend
     app.state.token = token.strip() if token and token.strip() else None
     app.state.options = options
     app.state.pipeline = pipeline

@@ -66,7 +66,7 @@ class Backend(Protocol):
     def add_documents(self, docs: Sequence[Document]) -> dict[str, Any]: ...
 
 
-def open_backend(db_path: str | Path | None) -> Backend:
+def open_backend(db_path: str | Path | None, *, query_timeout_s: float = 10.0) -> Backend:
     """The backend for ``db_path``: the SQLite store when this build has it, else in-memory."""
     try:
         adapter = importlib.import_module("rasd.api_store")
@@ -75,7 +75,7 @@ def open_backend(db_path: str | Path | None) -> Backend:
             raise
         log.warning("the store (%s) is not in this build: serving an in-memory store", err.name)
         return MemoryBackend()
-    backend: Backend = adapter.StoreBackend(db_path)
+    backend: Backend = adapter.StoreBackend(db_path, query_timeout_s=query_timeout_s)
     return backend
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import tempfile
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rasd.document import Document
 from rasd.errors import InputError, StoreError
@@ -33,21 +35,51 @@ RETRACTING = frozenset({"retract", "deny"})
 MAX_ROWS = 1_000_000
 
 
+T = TypeVar("T")
+
+
+def _bounded(method: Callable[..., T]) -> Callable[..., T]:
+    """Turn a query interrupted at its deadline into a `TimeoutError` (the API answers 503)."""
+
+    @wraps(method)
+    def call(self: StoreBackend, *args: Any, **kwargs: Any) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError as err:
+            if self._past_deadline():
+                raise TimeoutError(f"query took longer than {self.query_timeout_s:g} s") from err
+            raise
+
+    return call
+
+
 class StoreBackend:
     """The store at ``path`` (created, empty, when it does not exist yet)."""
 
-    def __init__(self, path: str | Path | None) -> None:
+    progress_steps = 10_000
+    """SQLite virtual-machine steps between two checks of the query deadline."""
+
+    def __init__(self, path: str | Path | None, *, query_timeout_s: float = 10.0) -> None:
         self.path = Path(path or "rasd.db")
+        self.query_timeout_s = query_timeout_s
         Store(self.path).close()  # create the file and apply migrations before any reader
         self._local = threading.local()
 
     def _store(self) -> Store:
+        """This thread's read-only store, its query deadline set from now."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
             store = Store(self.path, readonly=True)
+            store.conn.set_progress_handler(self._past_deadline, self.progress_steps)
             self._local.store = store
+        self._local.deadline = time.monotonic() + self.query_timeout_s
         return store
 
+    def _past_deadline(self) -> int:
+        """SQLite's progress handler: a non-zero answer interrupts the running query."""
+        return int(time.monotonic() > getattr(self._local, "deadline", float("inf")))
+
+    @_bounded
     def list_events(self, query: Any) -> tuple[int, list[dict[str, Any]]]:
         filters = EventFilter(
             type=query.type,
@@ -63,6 +95,7 @@ class StoreBackend:
         page = clusters[query.offset : query.offset + query.limit]
         return len(clusters), [_with_first_report(store, cluster_row(c)) for c in page]
 
+    @_bounded
     def get_event(self, event_id: str) -> dict[str, Any] | None:
         if not event_id.isdigit() or len(event_id) > 18:
             return None
@@ -77,12 +110,14 @@ class StoreBackend:
                 raise
             return None
 
+    @_bounded
     def get_document(self, doc_id: str) -> dict[str, Any] | None:
         store = self._store()
         if not store.has_document(doc_id):
             return None
         return store.get_document(doc_id).to_dict(tokens=False)
 
+    @_bounded
     def search(self, q: str, *, limit: int, offset: int) -> list[dict[str, Any]]:
         hits = search_documents(self._store(), q, limit=offset + limit)
         return [
@@ -97,6 +132,7 @@ class StoreBackend:
             for h in hits[offset:]
         ]
 
+    @_bounded
     def export(self, fmt: str) -> tuple[str, str]:
         if fmt not in MEDIA_TYPES:
             raise InputError(
