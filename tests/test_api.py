@@ -387,3 +387,11 @@ def test_any_query_string_is_answered_without_a_server_error(client: TestClient,
         r = client.get(path, params={"q": q, "place": q, "type": q[:40]})
         assert r.status_code < 500, r.text
         assert r.headers["content-type"].startswith("application/json")
+
+
+def test_export_formats_match_the_schema(client: TestClient) -> None:
+    from rasd.api_backend import EXPORT_FORMATS
+
+    params = client.get("/openapi.json").json()["paths"]["/v1/export"]["get"]["parameters"]
+    (fmt,) = [p for p in params if p["name"] == "format"]
+    assert tuple(fmt["schema"]["enum"]) == EXPORT_FORMATS

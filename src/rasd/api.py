@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rasd import __version__
-from rasd.api_backend import EXPORT_FORMATS, Backend, EventQuery, open_backend
+from rasd.api_backend import Backend, EventQuery, open_backend
 from rasd.document import Document
 from rasd.errors import InputError, RasdError, StoreError
 from rasd.pipeline import Pipeline, Skip, default_pipeline, make_document
@@ -311,6 +311,7 @@ def _page(limit: int | None, options: ApiOptions) -> int:
 
 # --------------------------------------------------------------------------- routes
 
+ExportFormat = Literal["jsonl", "geojson", "acled-csv", "plover-json"]  # = EXPORT_FORMATS
 router = APIRouter(prefix="/v1", responses=ERRORS)
 BackendDep = Annotated[Backend, Depends(get_backend)]
 OptionsDep = Annotated[ApiOptions, Depends(get_options)]
@@ -429,9 +430,8 @@ async def search(
 async def export(
     request: Request,
     backend: BackendDep,
-    format: Literal["jsonl", "geojson", "acled-csv", "plover-json"] = "jsonl",
+    format: ExportFormat = "jsonl",
 ) -> Response:
-    assert format in EXPORT_FORMATS
     body, media_type = await _bounded(request, backend.export, format)
     return Response(body, media_type=media_type)
 
