@@ -225,7 +225,7 @@ def _claims(doc: Document) -> dict[str, Claim]:
 def _history(doc: Document, events: list[Event], role: str) -> list[dict[str, Any]]:
     claims = _claims(doc)
     return [
-        _figure(doc, count, claims.get(event.claim or ""))
+        _figure(doc, count, claims.get(getattr(count, "claim", None) or event.claim or ""))
         for event in events
         for count in event.counts
         if count.role == role
