@@ -152,7 +152,7 @@ async def time_analyze(base: str, n: int) -> dict[str, Any]:
     body = {"text": EXAMPLE.read_text(encoding="utf-8"), "published": "2022-01-10"}
     times = []
     async with httpx.AsyncClient(timeout=60) as client:
-        await client.post(base + "/v1/analyze", json=body)  # warm-up: models load on first use
+        await client.post(base + "/v1/analyze", json=body)  # one more warm-up request
         for _ in range(n):
             start = time.perf_counter()
             response = await client.post(base + "/v1/analyze", json=body)
@@ -202,7 +202,10 @@ async def run(
     cpu = cpu_seconds(pid)
     events = await load_events(base, args.requests, args.concurrency)
     events["server_cpu_ms_per_request"] = 1000 * (cpu_seconds(pid) - cpu) / args.requests
+    await time_analyze(base, 1)  # warm-up: models load on first use
+    cpu = cpu_seconds(pid)
     analyze = await time_analyze(base, args.analyze)
+    analyze["server_cpu_ms"] = 1000 * (cpu_seconds(pid) - cpu) / (args.analyze + 1)
     return events, analyze
 
 
@@ -220,6 +223,7 @@ def report(events: dict[str, Any], analyze: dict[str, Any], markdown: bool, back
         print(f"| server CPU per GET /v1/events | {events['server_cpu_ms_per_request']:.1f} ms |")
         print(f"| POST /v1/analyze of the example, median of {analyze['n']} | "
               f"{analyze['median_ms']:.1f} ms (max {analyze['max_ms']:.1f}) |")  # fmt: skip
+        print(f"| server CPU per POST /v1/analyze | {analyze['server_cpu_ms']:.1f} ms |")
         stages = ", ".join(Pipeline.default().names)
         print(f"\nBackend: {backend}; pipeline stages: {stages}; statuses {events['statuses']}")
     else:

@@ -10,6 +10,7 @@ files in ``rasd/web``) is served at ``/`` and needs nothing from the internet.
 
 import asyncio
 import hmac
+import json
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -320,10 +321,29 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-@router.post("/analyze", summary="Analyse one article (nothing is stored)")
-async def analyze(request: Request, body: AnalyzeRequest) -> dict[str, Any]:
+DOCUMENT_JSON: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "the analysed document: JSON Schema in schema/document.schema.json",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+def _json(data: Any) -> Response:
+    """Serialise plain JSON values directly (documents are large: skip FastAPI's re-encoding)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Response(body.encode("utf-8"), media_type="application/json")
+
+
+@router.post(
+    "/analyze",
+    summary="Analyse one article (nothing is stored)",
+    response_class=Response,
+    responses=DOCUMENT_JSON,
+)
+async def analyze(request: Request, body: AnalyzeRequest) -> Response:
     doc = await _bounded(request, _pipeline(request), _document(body))
-    return doc.to_dict(tokens=body.tokens)
+    return _json(doc.to_dict(tokens=body.tokens))
 
 
 @router.post(
@@ -399,16 +419,21 @@ async def get_event(
     return found
 
 
-@router.get("/documents/{doc_id}", summary="One stored document: text and annotations")
+@router.get(
+    "/documents/{doc_id}",
+    summary="One stored document: text and annotations",
+    response_class=Response,
+    responses=DOCUMENT_JSON,
+)
 async def get_document(
     request: Request,
     backend: BackendDep,
     doc_id: Annotated[str, Path(pattern=ID_PATTERN)],
-) -> dict[str, Any]:
+) -> Response:
     found = await _bounded(request, backend.get_document, doc_id)
     if found is None:
         raise HTTPException(404, f"no document with id {doc_id!r}")
-    return found
+    return _json(found)
 
 
 @router.get("/search", summary="Full-text search over stored documents")
