@@ -11,15 +11,18 @@ Rules (the known dr5hn defects, see its SOURCE.md):
   name); a clash goes to the less prominent place as ``kz-almaty-admin`` and then ``-2``, ``-3``.
   dr5hn's city Wikidata ids are not used at all.
 - A city keeps its Arabic name only when the name is likely real, not a machine transliteration:
-  population >= 100,000, or a capital, or the name is attested as a place in SaudiNewsNet (right
-  after a place cue such as مدينة/محافظة at least twice), or ANETAC pairs that Arabic name with
-  the same English name. Names with a detached transliterated article ("أد دورايكيش") are dropped
+  population >= 100,000, or a capital, or ANETAC pairs that Arabic name with the same English
+  name, or — in the Arab world — the name is attested as a place in SaudiNewsNet (right after a
+  place cue such as مدينة/محافظة at least twice). A region keeps it in the Arab world, from
+  500,000 people, or on the same evidence. Names with a detached transliterated article
+  ("أد دورايكيش") or more words than the English name (Perm → "موج الشعر …") are dropped
   everywhere. A city left without an Arabic name is left out.
-- Common-word filter (the stop-list): a one-word name is dropped when it is among the 4,000 most
-  frequent SaudiNewsNet words and fewer than 5% of its occurrences follow a place cue (كان،
-  الحي، الخبر، صور), or when it is in ``common_words_extra.tsv``. Country names and nationality
-  adjectives are exempt from the frequency rule (they are frequent because they are places) but not
-  from the curated list.
+- Common-word filter (the stop-list): a one-word name is dropped when it (or its definite form) is
+  among the 8,000 most frequent SaudiNewsNet words and fewer than 5% of its occurrences follow a
+  place cue (كان، الحي، الخبر، صور، ساحل), or when it is in ``common_words_extra.tsv``. Country
+  names and nationality adjectives are exempt from the frequency rule (they are frequent because
+  they are places) but not from the curated list. Small places (towns and regions) also lose
+  one-word names that are Arab given names (Google ar2en): رياض is a man before it is Riaz.
 - Nationality adjectives (nisba) of each country are derived from its one-word Arabic name by rule
   (مصر → مصري، روسيا → روسي، كازاخستان → كازاخستاني/كازاخي، السعودية → سعودي) plus
   ``nisba_extra.tsv``; feminine, plural and definite forms are generated.
@@ -30,6 +33,7 @@ Rules (the known dr5hn defects, see its SOURCE.md):
 from __future__ import annotations
 
 import argparse
+import difflib
 import gzip
 import io
 import json
@@ -50,7 +54,7 @@ MIN_CITY_POPULATION = 100_000
 ARAB_WORLD = frozenset(
     "AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split()  # noqa: SIM905
 )
-TOP_FREQUENT = 4000
+TOP_FREQUENT = 8000
 MIN_CUE_RATIO = 0.05
 DETACHED_ARTICLE = re.compile("(?:^| )ا[دشزتسرنلذثظطضص](?: |$)")
 NON_LETTER = re.compile("[^\u0621-\u063a\u0641-\u064a ]+")
@@ -124,7 +128,9 @@ def fold_english(name: str) -> str:
 
 
 def slug(name: str) -> str:
-    return re.sub("[^a-z0-9]+", "-", fold_english(name)).strip("-") or "place"
+    """``Ta'izz`` → ``taizz``, ``Nur-Sultan`` → ``nur-sultan``."""
+    bare = re.sub("['`’‘ʻʼ]", "", fold_english(name))
+    return re.sub("[^a-z0-9]+", "-", bare).strip("-") or "place"
 
 
 def norm_name(name: str) -> str:
@@ -163,10 +169,36 @@ def variants(
     return list(out)
 
 
-def plausible(name: str, english: str) -> bool:
-    """Not a machine transliteration (أد دورايكيش) or a translation of a word (Perm → 3 words)."""
+def plausible(name: str, english: str, country: str) -> bool:
+    """Not a machine transliteration (أد دورايكيش) or a translation of a word (Perm → 3 words;
+    outside the Arab world, where names are transliterated: Nada → لا شيء، Mouding → قالب)."""
     bare = name.lstrip("+")
-    return not DETACHED_ARTICLE.search(bare) and bare.count(" ") <= english.count(" ") + 1
+    if DETACHED_ARTICLE.search(bare) or bare.count(" ") > english.count(" ") + 1:
+        return False
+    return country in ARAB_WORLD or sounds_alike(bare, english)
+
+
+# Latin and Arabic letters folded to rough consonant classes, vowels and glides dropped.
+_LATIN_CLASSES = str.maketrans("vpqcgxzdtj", "fbkkkkssss", "aeiouyhw'- ")
+_ARABIC_CLASSES = {
+    "ب": "b", "ت": "s", "ث": "s", "ج": "k", "ح": "", "خ": "k", "د": "s", "ذ": "s", "ر": "r",
+    "ز": "s", "س": "s", "ش": "s", "ص": "s", "ض": "s", "ط": "s", "ظ": "s", "ع": "", "غ": "k",
+    "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n", "ه": "", "ة": "",
+}  # fmt: skip
+
+
+def sounds_alike(arabic: str, english: str) -> bool:
+    """Do the consonants of the Arabic name follow those of the English one (a transliteration,
+    not a translation)? Compares rough consonant skeletons with difflib."""
+    latin = fold_english(english).replace("sh", "s").replace("ch", "k").replace("th", "s")
+    latin = re.sub("[^a-z]", "", latin).translate(_LATIN_CLASSES)
+    word = (
+        arabic[2:] if arabic.startswith("ال") and not english.lower().startswith("al") else arabic
+    )
+    skeleton = "".join(_ARABIC_CLASSES.get(ch, "") for ch in word)
+    if not latin or not skeleton:
+        return True
+    return difflib.SequenceMatcher(None, latin, skeleton).ratio() > 0.5
 
 
 def nisba_bases(name: str) -> list[str]:
@@ -209,13 +241,28 @@ class CommonWords:
             for w, (rank, count, cued) in stats.items()
             if rank < TOP_FREQUENT and cued < MIN_CUE_RATIO * count
         }
+        self.seen = {
+            w
+            for w, (_, count, cued) in stats.items()
+            if count >= 3 and cued < MIN_CUE_RATIO * count
+        }
 
-    def blocks(self, name: str, *, exempt: bool) -> bool:
+    def blocks(self, name: str, *, exempt: bool, minor: bool = False) -> bool:
+        """Is ``name`` a common word? (``ساحل`` is: its definite form الساحل is frequent.) For a
+        ``minor`` place (a town or region; abroad, also a city under a million) any word
+        SaudiNewsNet uses a few times and rarely as a place is common (يمين، الوجه، جيمي are not
+        Yimen, Al Wajh, Jimei)."""
         if name in self.curated:
             return True
         if " " in name:
             return False
-        return len(name) < 3 or (not exempt and name in self.frequent)
+        if len(name) < 3:
+            return True
+        if exempt:
+            return False
+        if name in self.frequent or "ال" + name in self.frequent:
+            return True
+        return minor and (name in self.seen or "ال" + name in self.seen)
 
     def words(self) -> list[str]:
         return sorted(self.frequent | self.curated)
@@ -255,12 +302,12 @@ def state_rows(
     translated some names word for word: Bar → حاجز، Independencia → استقلال)."""
     rows = []
     for s in states:
-        english = fold_english(s["name"])
         trusted = s["country_code"] in ARAB_WORLD or (s.get("population") or 0) >= 500_000
         names = [
             n
             for n in split_names(s.get("name_ar") or "", parenthesised=False)
-            if plausible(n, s["name"]) and (trusted or attested(n, english, stats, anetac))
+            if plausible(n, s["name"], s["country_code"])
+            and (trusted or attested(s, n, stats, anetac))
         ]  # a region without a trusted name stays, nameless, as the parent of its cities
         rows.append(
             {
@@ -295,10 +342,10 @@ def city_rows(
         names = [
             n
             for n in split_names(c.get("name_ar") or "", parenthesised=False)
-            if plausible(n, c["name"])
+            if plausible(n, c["name"], c["country_code"])
         ]
         trusted = population >= MIN_CITY_POPULATION or capital
-        names = [n for n in names if trusted or attested(n, english, stats, anetac)]
+        names = [n for n in names if trusted or attested(c, n, stats, anetac)]
         if not names:
             continue
         prominence = city_prominence(population, capital=capital)
@@ -321,12 +368,14 @@ def city_rows(
 
 
 def attested(
-    name: str, english: str, stats: dict[str, tuple[int, int, int]], anetac: set[tuple[str, str]]
+    row: dict, name: str, stats: dict[str, tuple[int, int, int]], anetac: set[tuple[str, str]]
 ) -> bool:
-    """Used as a place in SaudiNewsNet (after a place cue twice) or paired with the same English
-    name in ANETAC."""
+    """Paired with the same English name in ANETAC, or — for a place in the Arab world, which is
+    what Saudi news names — used as a place in SaudiNewsNet (after a place cue twice)."""
     bare = name.lstrip("+")
-    return stats.get(bare, (0, 0, 0))[2] >= 2 or (english, bare) in anetac
+    if (fold_english(row["name"]), bare) in anetac:
+        return True
+    return row["country_code"] in ARAB_WORLD and stats.get(bare, (0, 0, 0))[2] >= 2
 
 
 def city_prominence(population: int, *, capital: bool) -> float:
@@ -349,7 +398,7 @@ def extra_rows(path: Path) -> list[dict]:
                 "lat": float(lat),
                 "lon": float(lon),
                 "population": 0,
-                "prominence": 2.5,
+                "prominence": 3,
                 "english": english,
                 "arabic": names.split("|")[0],
                 "raw_names": [m for n in names.split("|") for m in split_names(n)],
@@ -409,8 +458,13 @@ def finish(
 ) -> None:
     for row in rows:
         is_country = row["kind"] == "country"
-        blocked = partial(common.blocks, exempt=is_country)
-        row["names"] = variants(row["raw_names"], given_names, blocked)
+        foreign = row["country"] not in ARAB_WORLD
+        minor = not is_country and (row["prominence"] < 2 or (foreign and row["prominence"] < 2.5))
+        blocked = partial(common.blocks, exempt=is_country, minor=minor)
+        names = variants(row["raw_names"], given_names, blocked)
+        if row["prominence"] < 2:  # a village called رياض must not turn every Riyad into it
+            names = [n for n in names if " " in n or n not in given_names]
+        row["names"] = names
         nisba: list[str] = []
         if is_country:
             bases = [b for n in row["raw_names"] for b in nisba_bases(n.lstrip("+"))]

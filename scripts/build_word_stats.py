@@ -33,7 +33,7 @@ WORD = re.compile("[\u0621-\u063a\u0641-\u064a]+")
 CUES = (
     *("مدينة", "محافظة", "منطقة", "ولاية", "عاصمة", "العاصمة", "بلدة", "قرية", "امارة"),
     *("اقليم", "مديرية", "جزيرة", "بلدية", "شمال", "جنوب", "شرق", "غرب", "شمالي"),
-    *("جنوبي", "شرقي", "غربي", "وسط", "ضواحي"),
+    *("جنوبي", "شرقي", "غربي", "وسط", "ضواحي", "حي", "ناحية", "قضاء", "مخيم"),
 )
 CUE_FORMS = frozenset(p + c for c in CUES for p in ("", "و", "ب", "ل", "وب", "ول", "في"))
 HEADER = (
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "--out", type=Path, default=ROOT / "src/rasd/entities_data/snn_word_stats.tsv"
     )
     parser.add_argument("--every", type=int, default=2)
-    parser.add_argument("--top", type=int, default=4000)
+    parser.add_argument("--top", type=int, default=30000)
     args = parser.parse_args(argv)
     total, cued = count_words(args.shared, args.every)
     args.out.write_text(render(total, cued, args.top), encoding="utf-8")

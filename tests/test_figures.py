@@ -137,3 +137,13 @@ def test_history_is_ordered_by_date_then_outlet():
     history = figure_history([fig(15, published="2015-08-07"), fig(13, published="2015-08-06")])
     assert [f.value for f in history.figures] == [13, 15]
     assert set(history.rules) == {"acled", "low", "best", "high"}
+
+
+def test_figures_of_things_are_scoped_by_what_they_count_and_never_added():
+    shops = fig(100, "shop bank", role="property", qualifier="more_than")
+    cars = fig(400, "car", role="property", qualifier="more_than")
+    estimate = estimate_role("property", [shops, cars])
+    assert estimate.by_scope == {"car": 400, "shop bank": 100}
+    assert estimate.acled is None
+    assert estimate.conflicts == ()
+    assert estimate_role("property", [cars]).acled == 400

@@ -195,3 +195,20 @@ def test_pairwise_scoring_of_clusters_against_labels():
         "fn": 2,
     }
     assert report.metrics["events_in_one_cluster"] == 1  # "b" is; "a" is split
+
+
+def test_event_without_place_takes_the_nearest_place_of_its_sentence():
+    from dataclasses import replace
+
+    from rasd.link import event_place
+
+    doc = report(
+        "قتل 3 أشخاص في انفجار في بغداد أمس.",
+        published=D6,
+        source="x",
+        trigger="انفجار",
+        place="بغداد",
+    )
+    event = replace(doc.events[0], place=None, place_link=None)
+    assert event_place(doc, event).country == "IQ"
+    assert event_place(replace(doc, entities=()), event).country is None

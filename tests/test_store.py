@@ -161,6 +161,21 @@ def test_full_disk_rolls_back_and_keeps_what_was_stored(tmp_path, example_text):
         assert store.content_rows() == before
 
 
+def test_full_disk_during_ingest_names_the_input_and_keeps_earlier_batches(tmp_path, cheap):
+    from rasd.ingest import ingest_documents
+
+    small = [Document(f"نص قصير رقم {i}.", meta={"location": f"small-{i}"}) for i in range(3)]
+    with Store(tmp_path / "r.db") as store:
+        ingest_documents(store, small, pipeline=cheap)
+        before = store.content_rows()
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        big = [Document("كلمة " * 200_000, meta={"location": "big.txt"})]
+        with pytest.raises(StoreError, match=r"while storing big\.txt: .*disk full"):
+            ingest_documents(store, big, pipeline=cheap)
+        assert store.content_rows() == before
+
+
 def test_ingest_reports_every_input(tmp_path, cheap):
     folder = tmp_path / "in"
     folder.mkdir()

@@ -21,7 +21,7 @@ from functools import cache
 
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
-from rasd.lexicon import read_table
+from rasd.lexicon import proclitic_only, read_table
 from rasd.names import NameLexicon, transliterate
 from rasd.pipeline import stage
 from rasd.places import Gazetteer, Place, PlaceContext, dateline_country, resolve_place
@@ -82,6 +82,8 @@ class Triggers:
     titles: frozenset[str]
     links: frozenset[str]
     stop: frozenset[str]
+    kind_cues: dict[str, str]
+    """A noun that says what kind of place follows: محافظة → admin, مدينة → city."""
 
     @classmethod
     def from_rows(cls, rows: Iterable[list[str]]) -> Triggers:
@@ -94,6 +96,10 @@ class Triggers:
             titles=frozenset(by_role.get("title", ())),
             links=frozenset(by_role.get("link", ())),
             stop=frozenset(by_role.get("stop", ())),
+            kind_cues={
+                **dict.fromkeys(by_role.get("admin", ()), "admin"),
+                **dict.fromkeys(by_role.get("city", ()), "city"),
+            },
         )
 
     def strip(self, norm: str) -> str:
@@ -147,7 +153,7 @@ def find_entities(doc: Document, options: EntityOptions = DEFAULT_OPTIONS) -> tu
         mentions += _free(covered, _model_mentions(doc, norms, res))
     mentions += _free(covered, _title_mentions(tokens, norms, covered, res, options=options))
     if options.coref:
-        mentions += _free(covered, _family_mentions(tokens, norms, covered, mentions))
+        mentions += _free(covered, _family_mentions(tokens, norms, covered, mentions, res))
     mentions.sort(key=lambda m: m.first)
     linked = _link(doc, norms, mentions, res)
     entities = [_to_entity(doc, tokens, m) for m in linked]
@@ -242,6 +248,9 @@ def _extend_with_country(org: Mention, norms: list[str], res: Resources) -> Ment
         return org
     gaz = res.gazetteer
     nisba = gaz.nisba.get((norms[org.last],))
+    if nisba is None and norms[org.last].startswith("ال"):  # وزارة الصحة السعودية
+        named = [gaz.places[k] for k in gaz.names.get((norms[org.last],)) or ()]
+        nisba = next((gaz.by_id[p.id] for p in named if p.kind == "country"), None)
     if nisba is None:
         return org
     country = gaz.places[nisba]
@@ -371,16 +380,29 @@ def _name_end(
 
 
 def _family_mentions(
-    tokens: Sequence[Token], norms: list[str], covered: list[bool], mentions: Sequence[Mention]
+    tokens: Sequence[Token],
+    norms: list[str],
+    covered: list[bool],
+    mentions: Sequence[Mention],
+    res: Resources,
 ) -> list[Mention]:
-    """Later (or earlier) mentions of a known person by family name alone: ``توكاييف``."""
-    family = {norms[m.last - 1] for m in mentions if m.label == "PER" and m.last - m.first >= 2}
+    """Other mentions of a known person by family name alone: ``توكاييف``. Not when the family
+    name is a common word (علي is also "on") unless the person is a curated one (الأسد), nor
+    the end of a compound given name (سلمان بن عبد العزيز: العزيز is no family name)."""
+    family = {
+        norms[m.last - 1]
+        for m in mentions
+        if m.label == "PER"
+        and m.last - m.first >= 2
+        and norms[m.last - 2] not in res.triggers.links
+        and (m.link is not None or norms[m.last - 1] not in res.common)
+    }
     out = []
     for i, token in enumerate(tokens):
         if covered[i] or token.kind != "word":
             continue
         for stem in _stems_of(norms[i]):
-            if stem in family:
+            if stem in family and proclitic_only(norms[i], stem):
                 trim = _trim(norms[i], stem)
                 out.append(Mention(i, i + 1, "PER", "coref", trim=trim, key=stem))
                 break
@@ -429,7 +451,8 @@ def _link(
     out = []
     for m in mentions:
         if m.places:
-            out.append(_link_place(m, gaz, context))
+            cue = res.triggers.kind_cues.get(_strip_conj(norms[m.first - 1])) if m.first else None
+            out.append(_link_place(m, gaz, context, prefer=cue))
         elif m.label == "PER":
             english = m.english or res.names.english_person(norms[m.first : m.last])
             out.append(replace(m, english=english))
@@ -440,8 +463,10 @@ def _link(
     return out
 
 
-def _link_place(m: Mention, gaz: Gazetteer, context: PlaceContext) -> Mention:
-    place: Place | None = resolve_place([gaz.places[k] for k in m.places], context)
+def _link_place(
+    m: Mention, gaz: Gazetteer, context: PlaceContext, *, prefer: str | None = None
+) -> Mention:
+    place = resolve_place([gaz.places[k] for k in m.places], context, prefer=prefer)
     if place is None:
         return m
     if m.label == "NORP":

@@ -29,12 +29,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from rasd.document import Claim, Document, Event
+from rasd.document import Claim, Count, Document, Event, Span
 from rasd.text import clitic_candidates, fold_ta_marbuta, normalise
 
 TOTAL = "total"
 VAGUE_VALUE = 10.0
 """ACLED codes "dozens/tens" (عشرات) as 10."""
+
+PEOPLE_ROLES = frozenset(
+    {"killed", "injured", "detained", "missing", "displaced", "kidnapped", "troops"}
+)
+"""Roles that count people: their figures have scopes (protesters, security forces…). Figures of
+other roles (property, equipment, damage) are scoped by what they count (shops ≠ cars) and their
+scopes are never added up."""
 
 EXCLUDED_STANCES = frozenset({"retract", "deny", "negated", "planned", "hypothetical"})
 
@@ -153,6 +160,19 @@ def classify_scope(surface: str | None, label: str | None = None) -> str:
     return TOTAL
 
 
+def _scope(role: str, group: Span | None) -> str:
+    if role in PEOPLE_ROLES:
+        return classify_scope(group.surface if group else None, group.label if group else None)
+    if group is None:
+        return TOTAL
+    return group.label or " ".join(sorted(_stems(group.surface)))
+
+
+def _stems(text: str) -> set[str]:
+    words = fold_ta_marbuta(normalise(text).text).split()
+    return {(clitic_candidates(w) or (w,))[-1] for w in words}
+
+
 def is_summable(scope: str) -> bool:
     return _scope_table().summable.get(scope, False)
 
@@ -160,7 +180,13 @@ def is_summable(scope: str) -> bool:
 # ----------------------------------------------------------------------- figures of a document
 
 
-def _claim_of(doc: Document, event: Event, start: int) -> Claim | None:
+def _claim_of(doc: Document, event: Event, count: Count) -> Claim | None:
+    own = getattr(count, "claim", None)  # the figure's own claim, when the events stage sets it
+    if own:
+        for claim in doc.claims:
+            if claim.id == own:
+                return claim
+    start = count.start
     if event.claim:
         for claim in doc.claims:
             if claim.id == event.claim:
@@ -189,16 +215,14 @@ def figures_of_event(doc: Document, event: Event) -> list[Figure]:
     out = []
     published = doc.published.isoformat()[:10] if doc.published else None
     for count in event.counts:
-        claim = _claim_of(doc, event, count.start)
+        claim = _claim_of(doc, event, count)
         group = count.group
         out.append(
             Figure(
                 role=count.role,
                 value=count.value,
                 qualifier=count.qualifier,
-                scope=classify_scope(
-                    group.surface if group else None, group.label if group else None
-                ),
+                scope=_scope(count.role, group),
                 start=count.start,
                 end=count.end,
                 surface=count.surface,
@@ -264,8 +288,15 @@ def _combine(per_scope: dict[str, float]) -> float | None:
     return max(total, parts)
 
 
+def _no_sum(per_scope: dict[str, float]) -> float | None:
+    del per_scope
+    return None
+
+
 def estimate_role(role: str, figures: Iterable[Figure]) -> Estimate:
-    """The four estimates of one role from its figures (rules in `RULES`)."""
+    """The four estimates of one role from its figures (rules in `RULES`). For roles that do not
+    count people, scopes are what is counted and are never added: with several, only
+    ``by_scope`` is given."""
     by_scope: dict[str, list[Figure]] = defaultdict(list)
     for figure in figures:
         if figure.role == role and figure.credible:
@@ -277,12 +308,13 @@ def estimate_role(role: str, figures: Iterable[Figure]) -> Estimate:
         if len(values) > 1:
             shown = ", ".join(f"{v:g}" for v in values)
             conflicts.append(f"{role} ({scope}): reports differ: {shown}")
+    combine = _combine if role in PEOPLE_ROLES or len(by_scope) == 1 else _no_sum
     return Estimate(
         role=role,
-        acled=_combine(low),
-        low=_combine({s: min(_value(f) for f in fs) for s, fs in by_scope.items()}),
-        best=_combine({s: _latest(fs) for s, fs in by_scope.items()}),
-        high=_combine({s: _highest(fs) for s, fs in by_scope.items()}),
+        acled=combine(low),
+        low=combine({s: min(_value(f) for f in fs) for s, fs in by_scope.items()}),
+        best=combine({s: _latest(fs) for s, fs in by_scope.items()}),
+        high=combine({s: _highest(fs) for s, fs in by_scope.items()}),
         by_scope=dict(sorted(low.items())),
         conflicts=tuple(conflicts),
     )

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasd.document import Document
-from rasd.errors import InputError
+from rasd.errors import InputError, StoreError
 from rasd.pipeline import Pipeline, Skip, default_pipeline
 from rasd.readers import DEFAULT_FIELDS, FieldNames, document_from_file, iter_jsonl
 from rasd.store import Store
@@ -165,7 +166,10 @@ def _store_batch(
                 reason = f"{item.stage}: {item.reason}" if item.stage else item.reason
                 target.append((item.location, reason))
                 continue
-            status = store.add_document(item, location=_location(item))
+            try:
+                status = store.add_document(item, location=_location(item))
+            except sqlite3.Error as err:
+                raise StoreError(f"while storing {_location(item)}: {store.explain(err)}") from err
             if status == "stored":
                 report.stored += 1
             elif status == "revision":

@@ -67,7 +67,7 @@ class PhraseIndex(Generic[V]):
         """``(number of tokens, value)`` of the longest phrase starting at ``norms[i]``."""
         top = min(self.max_len, len(norms) - i)
         for head in clitic_candidates(norms[i]):
-            if head not in self.heads or not _proclitic_only(norms[i], head):
+            if head not in self.heads or not proclitic_only(norms[i], head):
                 continue
             for n in range(top, 0, -1):
                 value = self.table.get((head, *norms[i + 1 : i + n]))
@@ -76,7 +76,7 @@ class PhraseIndex(Generic[V]):
         return None
 
 
-def _proclitic_only(norm: str, stem: str) -> bool:
+def proclitic_only(norm: str, stem: str) -> bool:
     """Is ``stem`` ``norm`` without proclitics only (و، ف، ب، ل، لل), not without a pronoun suffix
     (``المصري`` is not ``مصر`` + ي) nor the preposition ك (``كبيرا`` is not ``ك`` + Beira)?"""
     if norm.endswith(stem):

@@ -86,6 +86,8 @@ class LinkOptions:
     window_days: int = 3
     max_km: float = 50.0
     threshold: float = 0.5
+    merge_threshold: float = 0.75
+    """A report that links this strongly to two clusters merges them (they were one event)."""
     max_candidates: int = 50
 
 
@@ -113,6 +115,19 @@ def _entity_at(doc: Document, start: int, end: int) -> Entity | None:
     return min(hits, key=lambda e: (abs(e.start - start), e.start)) if hits else None
 
 
+def _place_in_sentence(doc: Document, event: Event) -> Entity | None:
+    """When the event names no place: the place entity of its sentence nearest the trigger."""
+    if not 0 <= event.sentence < len(doc.sentences):
+        return None
+    sentence = doc.sentences[event.sentence]
+    places = [
+        e
+        for e in doc.entities
+        if e.label in {"GPE", "LOC"} and sentence.start <= e.start < sentence.end
+    ]
+    return min(places, key=lambda e: (abs(e.start - event.start), e.start)) if places else None
+
+
 def _resolve(doc: Document, entity: Entity) -> Entity:
     if entity.coref is not None and 0 <= entity.coref < len(doc.entities):
         first = doc.entities[entity.coref]
@@ -128,6 +143,8 @@ def event_place(doc: Document, event: Event) -> Place:
         entity = _entity_at(doc, event.place.start, event.place.end)
     if entity is None and event.place_link:
         entity = next((e for e in doc.entities if e.link == event.place_link), None)
+    if entity is None and event.place is None and not event.place_link:
+        entity = _place_in_sentence(doc, event)
     if entity is None:
         name = event.place.label or event.place.surface if event.place else None
         return Place(name=name, link=event.place_link)
@@ -150,12 +167,14 @@ def event_date(doc: Document, event: Event) -> str | None:
 
 
 def sentence_terms(doc: Document, event: Event) -> list[str]:
-    """Content words of the event's sentence (normalised, clitic-stripped), for similarity."""
+    """Content words of the event's sentence and of the report's title (normalised,
+    clitic-stripped), for similarity."""
     if 0 <= event.sentence < len(doc.sentences):
         text = doc.sentences[event.sentence].surface
     else:
         text = doc.text[max(0, event.start - 150) : event.end + 150]
-    return sorted(t for t in sentence_words(text) if len(t) > 2 and t not in _STOP)
+    words = sentence_words(text) | sentence_words(doc.title or "")
+    return sorted(t for t in words if len(t) > 2 and t not in _STOP)
 
 
 def participant_terms(event: Event) -> list[str]:
@@ -231,6 +250,9 @@ class EventKey:
     terms: tuple[str, ...]
     participants: tuple[str, ...]
     roles: tuple[str, ...]
+    named: tuple[str, ...] = ()
+    """Countries and place links the whole report names (a check on a wrongly resolved event
+    place)."""
 
 
 def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
@@ -238,6 +260,8 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
     if a.family != b.family:
         return 0.0
     p = place_score(a.place, b.place, options)
+    if p is None and _cross_named(a, b):
+        p = 0.1
     d = date_score(a.date, b.date, options)
     if p is None or d is None:
         return 0.0
@@ -245,6 +269,27 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
     people = jaccard(a.participants, b.participants)
     roles = 1.0 if set(a.roles) & set(b.roles) else 0.0
     return 0.3 * p + 0.15 * d + 0.35 * min(1.0, 2.5 * words) + 0.1 * people + 0.1 * roles
+
+
+def _cross_named(a: EventKey, b: EventKey) -> bool:
+    """One event's place (or its country, when the other's place is in another country) is
+    named in the other's report: the event places may disagree only because one of them was
+    resolved wrongly (place names are ambiguous)."""
+    for x, y in ((a, b), (b, a)):
+        if x.place.link and x.place.link in y.named:
+            return True
+        if x.place.country and x.place.country != y.place.country and x.place.country in y.named:
+            return True
+    return False
+
+
+def document_places(doc: Document) -> tuple[str, ...]:
+    """The country codes and place links a report names."""
+    named: set[str] = set()
+    for e in doc.entities:
+        if e.label in {"GPE", "LOC", "NORP"}:
+            named.update(v for v in (e.country, e.link if e.label != "NORP" else None) if v)
+    return tuple(sorted(named))
 
 
 def event_key(doc: Document, event: Event) -> EventKey:
@@ -255,6 +300,7 @@ def event_key(doc: Document, event: Event) -> EventKey:
         terms=tuple(sentence_terms(doc, event)),
         participants=tuple(participant_terms(event)),
         roles=tuple(sorted({c.role for c in event.counts})),
+        named=document_places(doc),
     )
 
 
@@ -271,6 +317,7 @@ def _key_from_row(row: Any) -> EventKey:
         terms=tuple(json.loads(row["terms"])),
         participants=tuple(json.loads(row["participants"])),
         roles=tuple(json.loads(row["roles"])),
+        named=tuple(json.loads(row["named"])),
     )
 
 
@@ -299,16 +346,34 @@ def _members(store: Store, cluster_id: int) -> list[EventKey]:
     return [_key_from_row(r) for r in rows]
 
 
-def best_cluster(store: Store, key: EventKey, options: LinkOptions) -> int | None:
-    best: tuple[float, int] | None = None
+def cluster_scores(
+    store: Store,
+    key: EventKey,
+    options: LinkOptions,
+    members: dict[int, list[EventKey]] | None = None,
+) -> dict[int, float]:
+    """For each candidate cluster that ``key`` links to (at least the threshold), its best
+    score against the cluster's events."""
+    members = {} if members is None else members
+    found = {}
     for cluster_id in _candidates(store, key, options):
-        members = _members(store, cluster_id)
-        if not members:
-            continue
-        score = max(link_score(key, m, options) for m in members)
-        if score >= options.threshold and (best is None or score > best[0]):
-            best = (score, cluster_id)
-    return best[1] if best else None
+        if cluster_id not in members:
+            members[cluster_id] = _members(store, cluster_id)
+        score = max((link_score(key, m, options) for m in members[cluster_id]), default=0.0)
+        if score >= options.threshold:
+            found[cluster_id] = score
+    return found
+
+
+def merge_clusters(store: Store, source: int, target: int) -> None:
+    """Move every event of cluster ``source`` into ``target`` and drop ``source``: a report
+    that links to both shows they are one event."""
+    for table in ("events", "link_keys"):
+        store.conn.execute(
+            f"UPDATE {table} SET cluster_id = ? WHERE cluster_id = ?",
+            (target, source),
+        )
+    store.conn.execute("DELETE FROM clusters WHERE id = ?", (source,))
 
 
 def _group_in_document(keys: list[EventKey], options: LinkOptions) -> list[list[int]]:
@@ -331,17 +396,27 @@ def _group_in_document(keys: list[EventKey], options: LinkOptions) -> list[list[
 
 def link_document(store: Store, doc: Document, options: LinkOptions = DEFAULT_LINK_OPTIONS) -> None:
     """Place the stored events of ``doc`` into clusters (inside the caller's transaction)."""
-    keys = [event_key(doc, e) for e in doc.events]
+    linked = [i for i, e in enumerate(doc.events) if not getattr(e, "background", False)]
+    keys = [event_key(doc, doc.events[i]) for i in linked]
+    members: dict[int, list[EventKey]] = {}
     for group in _group_in_document(keys, options):
-        cluster_id = None
+        scores: dict[int, float] = {}
         for i in group:
-            cluster_id = best_cluster(store, keys[i], options)
-            if cluster_id is not None:
-                break
-        if cluster_id is None:
-            cluster_id = _new_cluster(store, doc, group[0], keys[group[0]])
+            for cid, score in cluster_scores(store, keys[i], options, members).items():
+                scores[cid] = max(score, scores.get(cid, 0.0))
+        if scores:
+            best = min(scores, key=lambda c: (-scores[c], c))
+            strong = sorted(c for c, v in scores.items() if v >= options.merge_threshold)
+            cluster_id = min(strong) if best in strong else best
+            for other in strong if best in strong else ():
+                if other != cluster_id:
+                    merge_clusters(store, other, cluster_id)
+                    members.pop(other, None)
+            members.pop(cluster_id, None)
+        else:
+            cluster_id = _new_cluster(store, doc, linked[group[0]], keys[group[0]])
         for i in group:
-            _attach(store, doc, i, keys[i], cluster_id)
+            _attach(store, doc, linked[i], keys[i], cluster_id)
         refresh_cluster(store, cluster_id)
 
 
@@ -371,8 +446,9 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
     )
     store.conn.execute(
         "INSERT OR REPLACE INTO link_keys (doc_id, idx, doc_n, cluster_id, family, day, place, "
-        "place_link, country, lat, lon, kind, terms, participants, roles) "
-        "VALUES (?, ?, (SELECT n FROM documents WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "place_link, country, lat, lon, kind, terms, participants, roles, named) "
+        "VALUES (?, ?, (SELECT n FROM documents WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)",
         (
             doc.id,
             idx,
@@ -389,6 +465,7 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
             json.dumps(key.terms, ensure_ascii=False),
             json.dumps(key.participants, ensure_ascii=False),
             json.dumps(key.roles),
+            json.dumps(key.named),
         ),
     )
 
@@ -409,13 +486,20 @@ def refresh_cluster(store: Store, cluster_id: int) -> None:
         "ORDER BY (place_link IS NULL), (kind = 'country'), c DESC, place LIMIT 1",
         (cluster_id,),
     ).fetchone()
+    main_type = conn.execute(
+        "SELECT e.type FROM events e WHERE e.cluster_id = ? GROUP BY e.type "
+        "ORDER BY count(*) DESC, (e.type != 'ASSAULT'), e.type LIMIT 1",
+        (cluster_id,),
+    ).fetchone()
     history = cluster_figures(store, cluster_id)
     killed, injured = history.estimate("killed"), history.estimate("injured")
     conn.execute(
-        "UPDATE clusters SET date_first = ?, date_last = ?, n_events = ?, n_documents = ?, "
+        "UPDATE clusters SET type = ?, date_first = ?, date_last = ?, n_events = ?, "
+        "n_documents = ?, "
         "place = ?, place_link = ?, country = ?, lat = ?, lon = ?, killed = ?, injured = ? "
         "WHERE id = ?",
         (
+            main_type[0],
             row["first"],
             row["last"],
             row["n"],

@@ -103,17 +103,20 @@ def transliterate(norm: str) -> str:
 
 def _transliterate_word(word: str) -> str:
     chars = []
+    after_vowel = True  # at the start of a word و/ي are consonants (w, y)
     for i, ch in enumerate(word):
-        if ch in _VOWELS:
-            consonant, vowel = _VOWELS[ch]
-            before = word[i - 1] if i else ""
-            after = word[i + 1] if i + 1 < len(word) else ""
-            between = before and before not in "اوي" and (not after or after not in "اوي")
-            chars.append(vowel if between else consonant)
-        elif ch == "ا" and i == 0:
-            chars.append("a")
+        after = word[i + 1] if i + 1 < len(word) else ""
+        if ch == "ي" and not after and i:
+            chars.append("i")  # final ي: مالي → Mali
+        elif ch in _VOWELS and not after_vowel and after not in "اوي":
+            chars.append(_VOWELS[ch][1])
+            after_vowel = True
+        elif ch in _VOWELS:
+            chars.append(_VOWELS[ch][0])
+            after_vowel = False
         else:
-            chars.append(_LETTERS.get(ch, ""))
+            chars.append("a" if ch == "ا" else _LETTERS.get(ch, ""))
+            after_vowel = ch == "ا"
     return "".join(chars).strip("'") or word
 
 

@@ -111,24 +111,31 @@ class PlaceContext:
     dateline: str | None = None
 
 
-def score_place(place: Place, context: PlaceContext) -> float:
-    """Higher is likelier: prominence, then the article's countries, then population."""
+def score_place(place: Place, context: PlaceContext, *, prefer: str | None = None) -> float:
+    """Higher is likelier: prominence, then the article's countries, then population; ``prefer``
+    (``admin`` after محافظة/منطقة, ``city`` after مدينة) outweighs prominence."""
     score = place.prominence + math.log10(place.population + 1) / 10
+    if prefer is not None and place.kind == prefer:
+        score += 2
     if place.kind != "country":
         if place.country in ARAB_WORLD:
             score += 0.5
         if place.country == context.dateline:
-            score += 3
-        elif place.country in context.countries:
             score += 2
+        elif place.country in context.countries:
+            score += 1.5
     return score
 
 
-def resolve_place(candidates: Sequence[Place], context: PlaceContext) -> Place | None:
+def resolve_place(
+    candidates: Sequence[Place], context: PlaceContext, *, prefer: str | None = None
+) -> Place | None:
     """The best candidate for a mention in this context, or None when there is none."""
     if not candidates:
         return None
-    return max(candidates, key=lambda p: (score_place(p, context), -candidates.index(p)))
+    return max(
+        candidates, key=lambda p: (score_place(p, context, prefer=prefer), -candidates.index(p))
+    )
 
 
 def dateline_country(text: str, gazetteer: Gazetteer) -> str | None:

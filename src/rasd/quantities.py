@@ -11,13 +11,23 @@ the times stage claimed) are dropped. Offsets are mapped back to the original te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
-from rasd.quantities_lexicon import ARABIC_LETTER, Counted, Unit, trie_pattern
+from rasd.quantities_lexicon import (
+    ARABIC_LETTER,
+    Counted,
+    Phrases,
+    Unit,
+    phrase_after,
+    phrase_before,
+    tokens_after,
+    tokens_before,
+    trie_pattern,
+)
 from rasd.quantities_words import LEXICON, Number, combine, find_atoms
 from rasd.text import NormalisedText, normalise
 
@@ -36,10 +46,6 @@ DEFAULT_OPTIONS = QuantityOptions()
 
 T = TypeVar("T")
 
-_TOKEN = re.compile(
-    rf"[{ARABIC_LETTER}](?:\.[{ARABIC_LETTER}])+\.?|[{ARABIC_LETTER}]+|[A-Za-z]+(?:\$)?|[0-9]+(?:[.,][0-9]+)*|[^\s]"
-)
-_PROCLITIC = re.compile(r"^(?:[وف]?[بل]|[وف])(?=..)")
 _PHONE = re.compile(
     r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
     r"|\b0[0-9]{8,}\b"
@@ -52,8 +58,16 @@ _BETWEEN = re.compile(rf"(?<![{ARABIC_LETTER}])(?:ما\s+|فيما\s+)?[وف]?ب
 _FROM = re.compile(rf"(?<![{ARABIC_LETTER}])[وف]?من\s*$")
 _TO = re.compile(r"\s*(?:الي|حتي|ل)\s*")
 _AND = re.compile(r"\s*و\s*")
+_OR = re.compile(r"\s+او\s+")
+_PERCENT_BEFORE = re.compile(r"[%٪]\s?$")
 _CENTS = re.compile(r"\s*و?\s*(?P<c>[0-9]{1,2})(?![0-9.,])")
-_WINDOW = 60
+_CONTEXTS = Phrases(LEXICON.contexts)
+_BEFORE = Phrases(LEXICON.qualifiers_before)
+_AFTER = Phrases(LEXICON.qualifiers_after)
+_CURRENCIES = Phrases(LEXICON.currencies)
+_COUNTRIES = Phrases(LEXICON.country_currency)
+_UNITS = Phrases(LEXICON.units)
+_COUNTED = Phrases(LEXICON.counted)
 _BARE_UNIT = re.compile(
     rf"(?<![{ARABIC_LETTER}])(?:(?P<dual>"
     + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 2)
@@ -87,9 +101,14 @@ def find_quantities(
 ) -> list[Quantity]:
     """Every quantity in ``text`` (original offsets), leaving out the numbers inside the
     ``claimed`` spans (original offsets: the dates found by the times stage)."""
-    norm = normalise(text)
+    return _find(normalise(text), options, claimed)
+
+
+def _find(
+    norm: NormalisedText, options: QuantityOptions, claimed: Iterable[tuple[int, int]]
+) -> list[Quantity]:
     n = norm.text
-    numbers = _fractions(combine(list(find_atoms(n)), n), n)
+    numbers = _fractions(combine(find_atoms(n), n), n)
     items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, n)], n)
     taken = sorted(claimed)
     out = []
@@ -127,7 +146,8 @@ def _with_bare_units(found: list[Quantity], norm: NormalisedText) -> list[Quanti
 def extract_quantities(doc: Document) -> Document:
     """Fill ``doc.quantities``; numbers inside ``doc.times`` are left to the times stage."""
     claimed = [(t.start, t.end) for t in doc.times]
-    return replace(doc, quantities=tuple(find_quantities(doc.text, claimed=claimed)))
+    found = _find(doc.normalised, DEFAULT_OPTIONS, claimed)
+    return replace(doc, quantities=tuple(found))
 
 
 # --------------------------------------------------------------------------- what is no quantity
@@ -144,16 +164,24 @@ def _excluded(number: Number, n: str) -> bool:
             return True
         if _in_phone(n, s, e):
             return True
-    before = _phrase_before(n, s, LEXICON.contexts)
+        if s > 1 and n[s - 1] == "-" and n[s - 2].isalpha():
+            return True  # اف-16، COVID-19: part of a name
+    before = phrase_before(n, s, _CONTEXTS)
     role = before[1] if before else None
     if role == "identifier" or (role == "month_head" and number.kind == "ordinal"):
         return True
     if role == "month" and not number.words and number.value == int(number.value):
         return True  # the year of "10 يناير 2022"
-    after = _phrase_after(n, e, LEXICON.contexts)
+    if role == "year_head" and not number.words and _is_year(number.value):
+        return True  # عام 2014، منذ 2011
+    after = phrase_after(n, e, _CONTEXTS)
     if after and after[1] in ("month", "era") and number.kind == "cardinal":
         return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
     return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
+
+
+def _is_year(value: float) -> bool:
+    return value == int(value) and (1300 <= value <= 1500 or 1800 <= value <= 2100)
 
 
 def _in_phone(n: str, s: int, e: int) -> bool:
@@ -168,61 +196,10 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 # --------------------------------------------------------------------------- around a number
 
 
-def _tokens_after(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
-    out = []
-    for m in _TOKEN.finditer(n, pos, min(len(n), pos + _WINDOW)):
-        out.append(m)
-        if len(out) == limit:
-            break
-    return out
-
-
-def _tokens_before(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
-    return list(_TOKEN.finditer(n, max(0, pos - _WINDOW), pos))[-limit:]
-
-
-def _phrase_after(
-    n: str, pos: int, table: Mapping[str, T], *, clitics: bool = False
-) -> tuple[int, T, int] | None:
-    """(end, value, start) of the longest phrase of ``table`` starting at the first token after
-    ``pos`` (only spaces in between)."""
-    tokens = _tokens_after(n, pos, 4)
-    if not tokens or n[pos : tokens[0].start()].strip():
-        return None
-    for size in range(len(tokens), 0, -1):
-        phrase = " ".join(t.group() for t in tokens[:size])
-        for key in _variants(phrase, clitics):
-            if key in table:
-                return tokens[size - 1].end(), table[key], tokens[0].start()
-    return None
-
-
-def _phrase_before(
-    n: str, pos: int, table: Mapping[str, T], *, clitics: bool = True
-) -> tuple[int, T] | None:
-    """(start, value) of the longest phrase of ``table`` ending just before ``pos``."""
-    tokens = _tokens_before(n, pos, 4)
-    if not tokens or n[tokens[-1].end() : pos].strip(" \t"):
-        return None
-    for size in range(len(tokens), 0, -1):
-        phrase = " ".join(t.group() for t in tokens[-size:])
-        for key in _variants(phrase, clitics):
-            if key in table:
-                return tokens[-size].start(), table[key]
-    return None
-
-
-def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
-    if not clitics:
-        return (phrase,)
-    stripped = _PROCLITIC.sub("", phrase)
-    return (phrase, stripped) if stripped != phrase else (phrase,)
-
-
 def _read_before(item: _Item, n: str) -> _Item:
-    if item.qualifier != "exact":
+    if item.qualifier != "exact" or item.number.kind == "ordinal":
         return item
-    found = _phrase_before(n, item.start, LEXICON.qualifiers_before)
+    found = phrase_before(n, item.start, _BEFORE)
     if found is None:
         return replace(item, qualifier=item.number.qualifier)
     start, qualifier = found
@@ -233,7 +210,7 @@ def _read_before(item: _Item, n: str) -> _Item:
 
 def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     if item.number.kind == "ordinal":
-        prev = _tokens_before(n, item.number.start, 1)
+        prev = tokens_before(n, item.number.start, 1)
         if prev and prev[0].group()[0].isdigit():
             return None  # "30 ثانية": seconds, the noun counted by 30
         return replace(item, kind="ordinal")
@@ -245,9 +222,14 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
             item = replace(item, number=replace(item.number, value=item.number.value + cents))
         item = replace(item, end=end, kind="money", unit=unit)
         return replace(item, qualifier=_qualifier_after(n, item))
-    measure = _phrase_after(n, end, LEXICON.units)
+    measure = phrase_after(n, end, _UNITS)
     if measure is not None:
         return _measure(item, n, measure[0], measure[1])
+    if item.number.ambiguous:
+        return None  # نص البيان: "text", not a half
+    sign = _PERCENT_BEFORE.search(n, max(0, item.start - 2), item.start)
+    if sign is not None:
+        return replace(item, start=sign.start(), kind="percent")  # %35: bidi order
     symbol = _symbol_before(n, item.start)
     if symbol is not None:
         start, unit = symbol
@@ -256,7 +238,7 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     if options.counted:
         item = replace(item, counted=_counted_after(n, item.end))
     if item.counted is not None and item.qualifier == "exact":
-        found = _phrase_after(n, item.counted[1], LEXICON.qualifiers_after)
+        found = phrase_after(n, item.counted[1], _AFTER)
         item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
     return item
 
@@ -273,23 +255,23 @@ def _measure(item: _Item, n: str, end: int, unit: Unit) -> _Item:
 def _qualifier_after(n: str, item: _Item) -> str:
     if item.qualifier != "exact":
         return item.qualifier
-    found = _phrase_after(n, item.end, LEXICON.qualifiers_after)
+    found = phrase_after(n, item.end, _AFTER)
     return found[1] if found else item.qualifier
 
 
 def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
     """(end, ISO code, 0) of a currency after ``pos``: a word or symbol, maybe a country adjective,
     maybe "و43 سنت" (cents, folded into the value by the caller)."""
-    found = _phrase_after(n, pos, LEXICON.currencies)
+    found = phrase_after(n, pos, _CURRENCIES)
     if found is None:
         return None
     end, code, _ = found
-    adjective = _phrase_after(n, end, LEXICON.country_currency)
+    adjective = phrase_after(n, end, _COUNTRIES)
     if adjective is not None:
         end, code = adjective[0], adjective[1]
     cents = _CENTS.match(n, end)
     if cents and code != "cent":
-        unit = _phrase_after(n, cents.end(), LEXICON.currencies)
+        unit = phrase_after(n, cents.end(), _CURRENCIES)
         if unit is not None and unit[1] == "cent":
             return unit[0], code, int(cents["c"]) / 100
     return end, code, 0.0
@@ -297,7 +279,7 @@ def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
 
 def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
     """``$10``, ``€ 20``: a currency symbol right before the number."""
-    found = _phrase_before(n, pos, LEXICON.currencies, clitics=False)
+    found = phrase_before(n, pos, _CURRENCIES, clitics=False)
     if found is None or n[found[0]].isalpha() or found[1] == "cent":
         return None
     return found
@@ -305,16 +287,19 @@ def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
 
 def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
     """The noun a number counts: "جندياً", "من أفراد قوات الأمن", "متجر ومصرف"."""
-    tokens = _tokens_after(n, pos, 1)
+    tokens = tokens_after(n, pos, 1)
     if not tokens or n[pos : tokens[0].start()].strip():
         return None
     start = tokens[0].start()
-    if tokens[0].group() == "من":
+    after_min = tokens[0].group() == "من"
+    if after_min:
         start = tokens[0].end()
     head = _noun_at(n, start)
     if head is None:
         return None
     end, entry, noun_start = head
+    if after_min and entry.kind == "noun" and not _definite(n, noun_start, end):
+        return None  # "أربعة من أشهر …": من + an indefinite noun is no partitive
     label = entry.label
     if entry.kind in ("member", "piece"):
         group = _group_after(n, end)
@@ -326,16 +311,30 @@ def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
     more = _AND.match(n, end)
     if more and entry.kind == "noun":
         second = _noun_at(n, more.end())
-        if second is not None and second[1].kind == "noun":
+        # "متجر ومصرف", "القتلى والجرحى"; not "12 جنديا وإصابة": the accusative of a counted
+        # noun (جنديا) is not shared by a noun that starts a new phrase (وإصابة)
+        agree = second is not None and (n[end - 1] != "ا" or n[second[0] - 1] == "ا")
+        if second is not None and agree and second[1].kind == "noun":
             end = second[0]
             label = f"{label} and {second[1].label}"
     return noun_start, end, label
 
 
+def _definite(n: str, start: int, end: int) -> bool:
+    """Is the noun phrase at ``n[start:end]`` definite: with the article (المتظاهرين، رجال الأمن)
+    or a sound plural in construct before a definite noun (مقاتلي المقاومة)? Not "من أشهر
+    العاملين", where أشهر is an elative ("the best known of")."""
+    words = n[start:end].split()
+    if any(word.startswith(("ال", "لل")) for word in words):
+        return True
+    following = tokens_after(n, end, 1)
+    return n[end - 1] == "ي" and bool(following) and following[0].group().startswith("ال")
+
+
 def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
-    found = _phrase_after(n, pos, LEXICON.counted, clitics=True)
+    found = phrase_after(n, pos, _COUNTED, clitics=True)
     if found is None:
-        tokens = _tokens_after(n, pos, 1)
+        tokens = tokens_after(n, pos, 1)
         word = tokens[0].group() if tokens else ""
         if word.startswith(("ال", "لل")) and len(word) > 4:
             bare = word[2:]
@@ -347,18 +346,18 @@ def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
 
 
 def _group_after(n: str, pos: int) -> tuple[int, str] | None:
-    tokens = _tokens_after(n, pos, 1)
+    tokens = tokens_after(n, pos, 1)
     start = pos
     if tokens and tokens[0].group() == "من":
         start = tokens[0].end()
-    found = _phrase_after(n, start, LEXICON.counted)
+    found = phrase_after(n, start, _COUNTED)
     if found is None or found[1].kind != "group":
         return None
     return found[0], found[1].label
 
 
 def _product_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    tokens = _tokens_after(n, pos, 2)
+    tokens = tokens_after(n, pos, 2)
     if len(tokens) == 2 and tokens[0].group() == "من" and tokens[1].group()[0].isalpha():
         return tokens[1].start(), tokens[1].end(), None
     return None
@@ -395,6 +394,9 @@ def _merge_ranges(items: list[_Item], n: str) -> list[_Item]:
         a = items[i]
         b = items[i + 1] if i + 1 < len(items) else None
         start = _range_start(a, b, n) if b is not None else None
+        if b is not None and start is not None and _is_period(a, b, n):
+            i += 2  # 2015-2016: a period (the times stage's), not a range of amounts
+            continue
         if b is not None and start is not None:
             low, high = sorted((a.number.value, b.number.value))
             out.append(
@@ -414,12 +416,17 @@ def _merge_ranges(items: list[_Item], n: str) -> list[_Item]:
     return out
 
 
+def _is_period(a: _Item, b: _Item, n: str) -> bool:
+    low, high = a.number.value, b.number.value
+    return _is_year(low) and 0 < high - low <= 100 and not n[a.end : b.start].strip(" -\u2013")
+
+
 def _range_start(a: _Item, b: _Item, n: str) -> int | None:
     """Where the range "a … b" starts, or None when a and b are not a range."""
     if a.number.kind != "cardinal" or b.number.kind != "cardinal":
         return None
     gap_start, gap_end = a.end, b.start
-    cur = _phrase_after(n, a.end, LEXICON.currencies)
+    cur = phrase_after(n, a.end, _CURRENCIES)
     if cur is not None and cur[0] <= gap_end:
         gap_start = cur[0]  # 10$-20$
     gap = n[gap_start:gap_end]
@@ -430,8 +437,10 @@ def _range_start(a: _Item, b: _Item, n: str) -> int | None:
         m = _BETWEEN.search(n, lo, a.start)
         return m.start() if m else None
     if _TO.fullmatch(gap):
-        m = _FROM.search(n, lo, a.start)
+        m = _FROM.search(n, lo, a.start) or _BETWEEN.search(n, lo, a.start)
         return m.start() if m else None
+    if _OR.fullmatch(gap) and b.number.value > a.number.value:
+        return a.start  # ثلاثة أو أربعة أشخاص
     return None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rasd.quantities_lexicon import ARABIC_LETTER, Lexicon, trie_pattern
@@ -21,11 +20,28 @@ LEXICON = Lexicon.builtin()
 MAX_DIGITS = 15
 """Longer digit strings are identifiers or noise, never quantities."""
 
-_ATOM = re.compile(
-    r"(?P<digits>(?<![0-9.,])(?:(?<![^\s(])-)?(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:[.][0-9]+|,[0-9]{1,2}(?![0-9]))?"
-    r"|(?<![0-9.,])[.][0-9]+)"
-    rf"|(?<![{ARABIC_LETTER}])(?P<wa>و)??(?P<pre>[فبكل])??(?P<al>ال|(?<=ل)ل)??"
-    rf"(?P<word>{trie_pattern(LEXICON.words)})(?![{ARABIC_LETTER}])"
+# Every number word with every proclitic combination it can carry (و، ف ب ك ل، the article,
+# لل = ل + ال), as one prefix trie: one pass per word start instead of backtracking over groups.
+_PREFIXES = {
+    wa + pre + al: (wa, pre, bool(al))
+    for wa in ("", "و")
+    for pre in ("", "ف", "ب", "ك", "ل")
+    for al in ("", "ال")
+}
+_PREFIXES = {(k.replace("لال", "لل")): v for k, v in _PREFIXES.items()}
+_BY_LENGTH = sorted(_PREFIXES, key=len)
+_DIGITS = re.compile(
+    r"(?<![0-9.,])(?:(?<![^\s(])-)?"
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:[.][0-9]+|,[0-9]{1,2}(?![0-9]))?"
+    r"|(?<![0-9.,])[.][0-9]+"
+)
+# Runs of digit-like characters: a pattern that starts with a character set lets the regex engine
+# skip to candidates in C; `_DIGITS` then reads each run (its lookbehinds see the text before it).
+_DIGIT_RUN = re.compile(r"[-.0-9][-.,0-9]*")
+_WORD = re.compile(
+    rf"(?<![{ARABIC_LETTER}])(?:"
+    + trie_pattern(p + w for p in _PREFIXES for w in LEXICON.words)
+    + rf")(?![{ARABIC_LETTER}])"
 )
 
 # Types a unit (1-9) can be followed by, and so on: the grammar in one table.
@@ -45,6 +61,8 @@ class Atom:
     pre: str = ""
     al: bool = False
     word: str = ""
+    ambiguous: bool = False
+    """Also an MSA word that is no number (نص "text"): a number only in company."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,31 +78,53 @@ class Number:
     words: bool = False
     """Written (at least partly) in words."""
     atoms: int = 1
+    ambiguous: bool = False
+    """One word that is also an MSA non-number (نص): a quantity only before a unit."""
 
 
-def find_atoms(norm: str) -> Iterator[Atom]:
+def find_atoms(norm: str) -> list[Atom]:
     """Every number atom of a normalised text, in order."""
-    for m in _ATOM.finditer(norm):
-        digits = m.group("digits")
-        if digits is not None:
-            value = parse_digits(digits)
+    atoms = [
+        atom
+        for m in _WORD.finditer(norm)
+        if (atom := _word_atom(m.group(), m.start(), m.end())) is not None
+    ]
+    for run in _DIGIT_RUN.finditer(norm):
+        for m in _DIGITS.finditer(norm, run.start(), run.end()):
+            value = parse_digits(m.group())
             if value is not None:
-                yield Atom(m.start(), m.end(), value, "digits", m.start())
-            continue
-        word = m.group("word")
-        entry = LEXICON.words[word]
-        start = m.start("al") if m.group("al") else m.start("word")
-        yield Atom(
-            start,
-            m.end(),
-            entry.value,
-            entry.type,
-            m.start(),
-            wa=bool(m.group("wa")),
-            pre=m.group("pre") or "",
-            al=bool(m.group("al")),
-            word=word,
-        )
+                atoms.append(Atom(m.start(), m.end(), value, "digits", m.start()))
+    atoms.sort(key=_start)
+    return atoms
+
+
+def _start(atom: Atom) -> int:
+    return atom.start
+
+
+def _word_atom(text: str, start: int, end: int) -> Atom | None:
+    """Split the clitics off a matched number word, keeping the shortest prefix (واحد is one)."""
+    for prefix in _BY_LENGTH:
+        word = text[len(prefix) :]
+        if text.startswith(prefix) and word in LEXICON.words:
+            break
+    wa, pre, al = _PREFIXES[prefix]
+    entry = LEXICON.words[word]
+    if (entry.dialect and (pre or al)) or (pre and len(word) < 3):
+        return None  # المتين "the solid", لست "I am not"
+    first = start + len(wa) + len(pre)
+    return Atom(
+        first,
+        end,
+        entry.value,
+        entry.type,
+        start,
+        wa=bool(wa),
+        pre=pre,
+        al=al,
+        word=word,
+        ambiguous=entry.dialect == "eg-msa",
+    )
 
 
 def parse_digits(digits: str) -> float | None:
@@ -109,7 +149,7 @@ def parse_number_words(text: str) -> float | None:
     from rasd.text import normalise_text
 
     norm = normalise_text(text).strip()
-    numbers = combine(list(find_atoms(norm)), norm)
+    numbers = combine(find_atoms(norm), norm)
     if len(numbers) != 1 or numbers[0].start > 0 or numbers[0].end < len(norm):
         return None
     return numbers[0].value
@@ -125,8 +165,13 @@ def combine(atoms: list[Atom], norm: str) -> list[Number]:
         k = i + 1
         while k < len(atoms):
             wa = _connector(atoms[k - 1], atoms[k], norm)
-            if wa is None or not builder.accept(atoms[k], wa):
+            if wa is None:
                 break
+            if not builder.accept(atoms[k], wa):
+                split = _split_wa(atoms[k])  # واحد read as و + أحد: ألفاً وأحد عشر
+                if split is None or not builder.accept(split, True):
+                    break
+                atoms[k] = split
             best = builder.result(k) or best
             k += 1
         if best is None:
@@ -136,6 +181,18 @@ def combine(atoms: list[Atom], norm: str) -> list[Number]:
         out.append(number)
         i = last + 1
     return out
+
+
+def _split_wa(atom: Atom) -> Atom | None:
+    """The same text read as و + a number word (واحد → و + أحد), when that is a number word."""
+    if atom.wa or atom.pre or atom.al or not atom.word.startswith("و"):
+        return None
+    entry = LEXICON.words.get(atom.word[1:])
+    if entry is None:
+        return None
+    return Atom(
+        atom.start + 1, atom.end, entry.value, entry.type, atom.raw, wa=True, word=atom.word[1:]
+    )
 
 
 def _connector(prev: Atom, atom: Atom, norm: str) -> bool | None:
@@ -290,5 +347,6 @@ class _Builder:
             value_max=value_max,
             words=self.words,
             atoms=self.count,
+            ambiguous=self.count == 1 and first.ambiguous,
         )
         return index, number

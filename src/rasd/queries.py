@@ -14,7 +14,7 @@ from typing import Any
 
 from rasd.errors import InputError, StoreError
 from rasd.figures import Figure, FigureHistory, figure_history
-from rasd.store import Store, iter_rows
+from rasd.store import Store, iter_rows, word_stem
 from rasd.text import normalise
 
 
@@ -235,7 +235,7 @@ def search(store: Store, query: str, *, limit: int = 20) -> list[SearchHit]:
     words = _WORD.findall(normalise(query).text)
     if not words:
         raise InputError(f"search query {query!r} has no words to look for")
-    match = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
+    match = " AND ".join(_term(w) for w in words)
     sql = (
         "SELECT d.id, d.title, d.source, d.published, d.url, d.text FROM documents_fts "
         "JOIN documents d ON d.n = documents_fts.rowid WHERE documents_fts MATCH ? "
@@ -247,6 +247,14 @@ def search(store: Store, query: str, *, limit: int = 20) -> list[SearchHit]:
         )
         for r in iter_rows(store, sql, (match, limit))
     ]
+
+
+def _term(word: str) -> str:
+    """An FTS5 term for a query word: the word or its stem, quoted (no FTS syntax from users)."""
+    stem = word_stem(word)
+    if stem == word:
+        return f'"{word}"'
+    return f'("{word}" OR "{stem}")'
 
 
 def _snippet(text: str, words: list[str], width: int = 60) -> str:

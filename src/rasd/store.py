@@ -22,11 +22,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rasd.document import Claim, Document, Entity, Event, Quantity, Sentence, Time, _decode
+from rasd.document import Document, Entity, Quantity, Sentence, Time
 from rasd.errors import StoreError
+from rasd.store_schema import MIGRATIONS
 from rasd.text import clitic_candidates, normalise
 
 log = logging.getLogger(__name__)
@@ -40,143 +42,20 @@ _ANNOTATION_KINDS: dict[str, type] = {
     "times": Time,
 }
 
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "documents, annotations, events, claims, figures, clusters, ingest log, full text",
-        """
-        CREATE TABLE documents (
-            n INTEGER PRIMARY KEY,
-            id TEXT NOT NULL UNIQUE,
-            url TEXT,
-            revision INTEGER NOT NULL DEFAULT 1,
-            source TEXT,
-            title TEXT,
-            published TEXT,
-            language TEXT NOT NULL,
-            text TEXT NOT NULL,
-            meta TEXT NOT NULL DEFAULT '{}',
-            ingested_at TEXT NOT NULL,
-            status TEXT NOT NULL DEFAULT 'analysed',
-            UNIQUE (url, revision)
-        );
-        CREATE INDEX documents_published ON documents (published);
-        CREATE TABLE annotations (
-            doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-            kind TEXT NOT NULL,
-            idx INTEGER NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            surface TEXT NOT NULL,
-            label TEXT,
-            data TEXT NOT NULL,
-            PRIMARY KEY (doc_id, kind, idx)
-        );
-        CREATE INDEX annotations_label ON annotations (kind, label);
-        CREATE TABLE claims (
-            doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-            idx INTEGER NOT NULL,
-            claim_id TEXT NOT NULL,
-            stance TEXT NOT NULL,
-            speaker TEXT,
-            via TEXT,
-            data TEXT NOT NULL,
-            PRIMARY KEY (doc_id, idx)
-        );
-        CREATE TABLE clusters (
-            id INTEGER PRIMARY KEY,
-            family TEXT NOT NULL,
-            type TEXT NOT NULL,
-            country TEXT,
-            place TEXT,
-            place_link TEXT,
-            lat REAL,
-            lon REAL,
-            date_first TEXT,
-            date_last TEXT,
-            n_events INTEGER NOT NULL DEFAULT 0,
-            n_documents INTEGER NOT NULL DEFAULT 0,
-            killed REAL,
-            injured REAL,
-            summary TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX clusters_date ON clusters (date_first);
-        CREATE TABLE events (
-            doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-            idx INTEGER NOT NULL,
-            event_id TEXT NOT NULL,
-            type TEXT NOT NULL,
-            mode TEXT,
-            modality TEXT NOT NULL,
-            date TEXT,
-            place TEXT,
-            place_link TEXT,
-            country TEXT,
-            lat REAL,
-            lon REAL,
-            cluster_id INTEGER REFERENCES clusters (id),
-            data TEXT NOT NULL,
-            PRIMARY KEY (doc_id, idx)
-        );
-        CREATE INDEX events_cluster ON events (cluster_id);
-        CREATE INDEX clusters_family ON clusters (family, date_last);
-        CREATE TABLE link_keys (
-            doc_id TEXT NOT NULL,
-            idx INTEGER NOT NULL,
-            doc_n INTEGER NOT NULL,
-            cluster_id INTEGER NOT NULL REFERENCES clusters (id),
-            family TEXT NOT NULL,
-            day TEXT,
-            place TEXT,
-            place_link TEXT,
-            country TEXT,
-            lat REAL,
-            lon REAL,
-            kind TEXT,
-            terms TEXT NOT NULL,
-            participants TEXT NOT NULL,
-            roles TEXT NOT NULL,
-            PRIMARY KEY (doc_id, idx),
-            FOREIGN KEY (doc_id, idx) REFERENCES events (doc_id, idx) ON DELETE CASCADE
-        );
-        CREATE INDEX link_keys_cluster ON link_keys (cluster_id);
-        CREATE INDEX events_date ON events (date);
-        CREATE TABLE figures (
-            doc_id TEXT NOT NULL,
-            event_idx INTEGER NOT NULL,
-            idx INTEGER NOT NULL,
-            role TEXT NOT NULL,
-            value REAL NOT NULL,
-            value_max REAL,
-            qualifier TEXT NOT NULL,
-            scope TEXT NOT NULL,
-            grp TEXT,
-            speaker TEXT,
-            via TEXT,
-            stance TEXT NOT NULL,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            surface TEXT NOT NULL,
-            PRIMARY KEY (doc_id, event_idx, idx),
-            FOREIGN KEY (doc_id, event_idx) REFERENCES events (doc_id, idx) ON DELETE CASCADE
-        );
-        CREATE TABLE ingest_log (
-            n INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            location TEXT NOT NULL,
-            doc_id TEXT,
-            status TEXT NOT NULL,
-            reason TEXT
-        );
-        CREATE VIRTUAL TABLE documents_fts USING fts5 (
-            title, body, tokenize = 'unicode61 remove_diacritics 2'
-        );
-        """,
-    ),
-)
-
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _data(ann: Any) -> str:
+    """An annotation's fields as JSON, less the offsets (own columns) and the surface (the
+    document text between them)."""
+    from rasd.document import _encode
+
+    data = _encode(ann)
+    for key in ("start", "end", "surface"):
+        del data[key]
+    return json.dumps(data, ensure_ascii=False, sort_keys=True) if data else "{}"
 
 
 def _json(value: Any) -> str:
@@ -274,6 +153,10 @@ class Store:
     def schema_version(self) -> int:
         row = self.conn.execute("SELECT max(version) FROM migrations").fetchone()
         return int(row[0] or 0)
+
+    def explain(self, err: BaseException) -> str:
+        """A SQLite error as a message naming the database, the problem and the fix."""
+        return str(self._error("write failed", err))
 
     def _error(self, action: str, err: BaseException) -> StoreError:
         text = str(err)
@@ -378,7 +261,11 @@ class Store:
         )
         self.conn.execute(
             "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (cur.lastrowid, searchable(doc.title or ""), searchable(doc.text)),
+            (
+                cur.lastrowid,
+                searchable(normalise(doc.title or "").text),
+                searchable(doc.normalised.text),
+            ),
         )
 
     def _insert_annotations(self, doc: Document) -> None:
@@ -386,8 +273,8 @@ class Store:
         for kind in _ANNOTATION_KINDS:
             for idx, ann in enumerate(getattr(doc, kind)):
                 label = getattr(ann, "label", None) or getattr(ann, "kind", None)
-                rows.append((doc.id, kind, idx, ann.start, ann.end, ann.surface, label, _json(ann)))
-        self.conn.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                rows.append((doc.id, kind, idx, ann.start, ann.end, label, _data(ann)))
+        self.conn.executemany("INSERT INTO annotations VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _insert_claims(self, doc: Document) -> None:
         rows = [
@@ -464,8 +351,9 @@ class Store:
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise StoreError(f"{self.path}: no document with id {doc_id!r}")
+        text = row["text"]
         fields: dict[str, Any] = {
-            "text": row["text"],
+            "text": text,
             "published": row["published"],
             "source": row["source"],
             "url": row["url"],
@@ -476,9 +364,10 @@ class Store:
         }
         for kind in _ANNOTATION_KINDS:
             fields[kind] = [
-                json.loads(r[0])
+                {"start": r[0], "end": r[1], "surface": text[r[0] : r[1]], **json.loads(r[2])}
                 for r in self.conn.execute(
-                    "SELECT data FROM annotations WHERE doc_id = ? AND kind = ? ORDER BY idx",
+                    'SELECT start, "end", data FROM annotations '
+                    "WHERE doc_id = ? AND kind = ? ORDER BY idx",
                     (doc_id, kind),
                 )
             ]
@@ -518,25 +407,28 @@ class Store:
             "claims": "SELECT * FROM claims ORDER BY doc_id, idx",
             "figures": "SELECT * FROM figures ORDER BY doc_id, event_idx, idx",
             "clusters": "SELECT * FROM clusters ORDER BY id",
-            "fts": "SELECT d.id, f.title, f.body FROM documents_fts f "
-            "JOIN documents d ON d.n = f.rowid ORDER BY d.id",
+            "fts": "SELECT d.id FROM documents_fts f JOIN documents d ON d.n = f.rowid "
+            "ORDER BY d.id",
         }
         return {name: [tuple(r) for r in self.conn.execute(sql)] for name, sql in queries.items()}
 
 
-def searchable(text: str) -> str:
-    """What FTS indexes for a text: its normalised words, each followed by its clitic-stripped
-    stems (``والسلطات`` → ``والسلطات السلطات سلطات``)."""
+def searchable(norm: str) -> str:
+    """What FTS indexes for a normalised text: its words, each followed by its shortest
+    clitic-stripped stem when that differs (``والسلطات`` → ``والسلطات سلطات``). Queries look for
+    a word or its stem (`rasd.queries.search`)."""
     out: list[str] = []
-    for word in normalise(text).text.split():
-        out.extend(clitic_candidates(word) or (word,))
+    for word in norm.split():
+        stem = word_stem(word)
+        out.append(word if stem == word else f"{word} {stem}")
     return " ".join(out)
 
 
-def decode_annotation(kind: str, data: str) -> Any:
-    """One stored annotation back as its dataclass."""
-    classes: dict[str, type] = {**_ANNOTATION_KINDS, "events": Event, "claims": Claim}
-    return _decode(classes[kind], json.loads(data))
+@lru_cache(maxsize=200_000)
+def word_stem(word: str) -> str:
+    """The shortest clitic-stripped form of a normalised word (the word itself if none)."""
+    candidates = clitic_candidates(word)
+    return candidates[-1] if candidates else word
 
 
 def open_store(path: str | os.PathLike[str], *, readonly: bool = False) -> Store:

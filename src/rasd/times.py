@@ -32,10 +32,15 @@ from rasd.times_resolve import Reference, resolve
 
 DIRECTIONS = ("past", "future")
 # A future tense before the expression in its sentence: سوف, or سـ on an imperfect verb (ستنتهي،
-# سيزور); the lookahead leaves out common nouns that start the same way (سياسة، سيارة، سنة، ستة…).
+# سيزور، سنعمل); the lookahead leaves out common nouns that start the same way (سياسة، سيارة،
+# سياحة، سينما، سيول، سنة، سنوات، ستة، ستين، سنغافورة…).
+_NOT_VERBS = (
+    "ياس|يار|ياح|يطر|يناريو|يناء|ينما|يول|يدة|يدي|يد\b|يرة|يف\b|يل\b|يبير|يرين|يراليون"
+    "|تة|تين|تار|ترة|توك|تمائة|نة|نو|نين|نغاف|ناتور|نتر|نترال|نتيم|ندات|ند\b"
+)
 _FUTURE = re.compile(
-    r"(?<![\u0621-\u064a])(?:سوف|س(?!ياس|يار|يد|يطر|يناريو|تين|تة|تار|نة|نو|نين|ين)[يتنا]"
-    r"[\u0621-\u064a]{3,})(?![\u0621-\u064a])"
+    rf"(?<![\u0621-\u064a])(?:سوف|س(?!{_NOT_VERBS})[يتن][\u0621-\u064a]{{3,}})"
+    r"(?![\u0621-\u064a])"
 )
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 _TENSE_WINDOW = 80
@@ -91,6 +96,7 @@ def find_times(doc: Document, options: TimeOptions = DEFAULT_OPTIONS) -> tuple[T
             direction = "future"
         fields = resolve(parts, Reference(day, moment, direction))
         start, end = norm.to_original(parts.start, parts.end)
+        end = _balance_parenthesis(doc.text, start, end)
         times.append(Time(start=start, end=end, surface=doc.text[start:end], **fields))
     return tuple(times)
 
@@ -100,6 +106,13 @@ def reference_of(published: date | datetime | None) -> tuple[date | None, dateti
     if isinstance(published, datetime):
         return published.date(), published.replace(tzinfo=None)
     return published, None
+
+
+def _balance_parenthesis(text: str, start: int, end: int) -> int:
+    """Take in the ")" that closes a "(" inside the span: اليوم (الاثنين) ، يوليو (تموز)."""
+    if text.count("(", start, end) > text.count(")", start, end) and text[end : end + 1] == ")":
+        return end + 1
+    return end
 
 
 def _future_tense(norm: str, parts: Parts) -> bool:

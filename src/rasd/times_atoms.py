@@ -17,9 +17,18 @@ from typing import Any
 from rasd.times_lexicon import Lexicon
 
 GAP = re.compile(
-    r"[\s،,/()\-]*(?:(?:من|في|الموافق|بتاريخ|عند|حوالي|نحو|قرابه|قرابة|بحدود)[\s،,]+[\s،,/()\-]*)?"
+    r"[\s،,/()«»\-]*(?:(?:من|في|الموافق|بتاريخ|عند|حوالي|نحو|قرابه|قرابة|بحدود"
+    r"|اكثر من|اقل من)[\s،,]+"
+    r"[\s،,/()«»\-]*)?(?:ال)?"
 )
 MAX_GAP = 16
+_YEAR_BEFORE = re.compile(r"(?<![\u0621-\u064a])[وف]?(?:في|منذ|حتي|حتى|بحلول)\s+$")
+_TWO_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:بين|هذين|هذان|هاتين|كلا|لكلا)\s+$")
+_TIGHT = re.compile(r"\s*(?:من\s+)?")
+_MONTH_BEFORE = re.compile(
+    r"(?<![\u0621-\u064a])[وف]?(?:في|خلال|منذ|حتي|حتى|طوال|طيلة|قبل|بعد|اواخر|اوائل)\s+$"
+)
+_YEAR_AFTER = re.compile(r"\s*(?:[^\u0621-\u064a\s]|و|$)")
 AND = re.compile(r"\s*و\s*")
 RANGE = re.compile(r"\s*(?:-|–|الي|الى|حتي|وحتي|حتى|وحتى|لغايه|ولغايه|لغاية|ولغاية)\s*")
 ISO_DATE = re.compile(r"\d{4}-")
@@ -144,6 +153,38 @@ class Reader:
         if second.pre == "و":
             return self.adjacent(a, b)
         return AND.fullmatch(self.norm, self.atoms[a].end, second.start) is not None
+
+    def tight(self, a: int, b: int) -> bool:
+        """Do atoms ``a`` and ``b`` follow each other with only spaces or من between?"""
+        if b >= len(self.atoms):
+            return False
+        start = self.atoms[b].start - len(self.atoms[b].pre)
+        return _TIGHT.fullmatch(self.norm, self.atoms[a].end, start) is not None
+
+    def month_context(self, i: int) -> bool:
+        """Is atom ``i`` (a month name that is also a word or a name) right after a preposition
+        that takes a time (في آذار، خلال رمضان، منذ شعبان)?"""
+        atom = self.atoms[i]
+        start = atom.start - len(atom.pre)
+        return _MONTH_BEFORE.search(self.norm, max(0, start - 8), start) is not None
+
+    def counts_two(self, i: int) -> bool:
+        """Is atom ``i`` the word الاثنين meaning "the two" (بين الاثنين، هذين الاثنين)?"""
+        atom = self.atoms[i]
+        if atom.word != "الاثنين":
+            return False
+        start = atom.start - len(atom.pre)
+        return _TWO_BEFORE.search(self.norm, max(0, start - 8), start) is not None
+
+    def bare_year(self, i: int) -> bool:
+        """Is atom ``i`` a year written without عام/سنة: 4 digits 1900-2100 after في، منذ، حتى
+        or بحلول, and not followed by a word it could be counting (في 2030 جندياً)?"""
+        atom = self.atoms[i]
+        if len(atom.word) != 4 or not 1900 <= atom.cats.get("num", 0) <= 2100:
+            return False
+        if not _YEAR_BEFORE.search(self.norm, max(0, atom.start - 8), atom.start):
+            return False
+        return _YEAR_AFTER.match(self.norm, atom.end) is not None
 
     def word(self, i: int) -> str:
         return self.atoms[i].word

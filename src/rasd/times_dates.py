@@ -39,7 +39,7 @@ def nth(r: Reader, i: int) -> Result:
     m = _month(r, k, parts, k - 1, has_day=True) or _relative_month(r, k, parts)
     if m is None:
         return None
-    return (year(r, m, parts) or m), parts
+    return (year(r, m, parts, m - 1) or m), parts
 
 
 def _relative_month(r: Reader, k: int, parts: Parts) -> int | None:
@@ -76,7 +76,7 @@ def clock(r: Reader, i: int, parts: Parts) -> Result:
             j = _minutes(r, hour[0], parts, hour[1])
     elif r.at(i, "clock") is not None:
         j = _set_clock_text(parts, r.at(i, "clock"), i + 1)
-    elif r.at(i, "ord") is not None and r.at(i, "ord") <= 12:
+    elif r.at(i, "ord") is not None and r.at(i, "ord") <= 12 and not _after_unit(r, i):
         j = _minutes(r, i + 1, parts, r.at(i, "ord"))
         if not _clock_pod(r, j, parts):
             return None
@@ -86,6 +86,11 @@ def clock(r: Reader, i: int, parts: Parts) -> Result:
     if _clock_pod(r, j, parts):
         j += 1
     return j, parts
+
+
+def _after_unit(r: Reader, i: int) -> bool:
+    """الساعات الأولى: an ordinal after a unit ranks the unit, it is not an hour."""
+    return i > 0 and "unit" in r.atoms[i - 1].cats and r.adjacent(i - 1, i)
 
 
 def _clock_pod(r: Reader, j: int, parts: Parts) -> bool:
@@ -177,7 +182,7 @@ def _day_anchor(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None
             m = _month(r, k + 1, parts, k, has_day=True) or _relative_month(r, k + 1, parts)
             if m is not None:
                 parts.nth = -1
-                return year(r, m, parts) or m
+                return year(r, m, parts, m - 1) or m
         return _date(r, k, parts, k - 1) or k
     rel = r.at(j, "rel", prev)
     if rel is not None and not (r.word(j) == "اليوم" and r.at(j + 1, "ord", j)):
@@ -197,6 +202,8 @@ def _weekday(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     weekday = r.at(k, "weekday", j if said_day else prev)
     if weekday is None or (weekday[1] and not said_day and not _week_follows(r, k)):
         return None
+    if not said_day and r.counts_two(k):
+        return None  # بين الاثنين، هذين الاثنين: "the two", not Monday
     parts.weekday = weekday[0]
     k += 1
     step = r.at(k, "mod", k - 1)
@@ -223,7 +230,11 @@ def _edge(r: Reader, j: int, parts: Parts, edge: str) -> int | None:
     """أوائل آذار، منتصف الشهر، أواخر العام الماضي، نهاية 2015."""
     parts.edge = edge
     unit = r.at(j + 1, "unit", j)
-    if unit is not None and unit[2] and unit[1] == 1 and unit[0] in ("month", "year"):
+    if unit is not None and year(r, j + 1, Parts(0, 0), j) is not None:
+        unit = None  # نهاية العام 2014: a written year
+    if r.word(j) in ("نصف", "نص"):
+        unit = None  # نصف السنة is half a year; نصف شهر مارس the middle of March
+    if unit is not None and unit[2] and unit[1] == 1 and unit[0] in ("week", "month", "year"):
         step = r.at(j + 2, "mod", j + 1)
         parts.kind, parts.unit, parts.step = "unit", unit[0], step or 0
         return j + 3 if step is not None else j + 2
@@ -235,7 +246,10 @@ def _date(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     ndate = r.at(j, "ndate", prev)
     if ndate is not None:
         _set_numeric_date(parts, ndate)
-        return j + 1
+        era = r.at(j + 1, "era", j)
+        if era == "ه" or (era is None and parts.year is not None and 1300 <= parts.year < 1600):
+            parts.hijri = parts.year_hijri = True  # 23/ 9/ 1436هـ
+        return j + 2 if era is not None else j + 1
     k = j
     if k < len(r.atoms) and r.word(k) == "اليوم" and r.at(k + 1, "ord", k) is not None:
         k += 1
@@ -243,23 +257,27 @@ def _date(r: Reader, j: int, parts: Parts, prev: int | None) -> int | None:
     if day is None:
         value = r.at(k, "num", prev if k == j else k - 1)
         day = value if value is not None and len(r.word(k)) <= 2 else None
+    last = None
     if day is not None:
         prev, k = k, k + 1
         last = _range_day(r, k - 1)
         if last is not None:
-            parts.day_to, prev, k = last, k, k + 1
+            prev, k = k, k + 1
+    if day is not None and not r.tight(k - 1, k):
+        return None  # و6 في رمضان: a number, then a month after في, is not a date
     m = _month(r, k, parts, prev, has_day=day is not None)
     if m is not None:
         k = m
-        parts.day = day
+        parts.day, parts.day_to = day, last
         if day is None:  # يوليو 13-15، تموز 13 الى 15
             first = _range_day(r, k - 1, gap=GAP)
             last = _range_day(r, k) if first is not None else None
             if first is not None and last is not None:
                 parts.day, parts.day_to = first, last
                 k += 2
-        return year(r, k, parts) or _month_step(r, k, parts) or k
-    if day is not None and parts.weekday is not None and parts.edge is None:
+        return year(r, k, parts, k - 1) or _month_step(r, k, parts) or k
+    said = day is not None and r.at(k - 1, "ord") is not None
+    if said and parts.weekday is not None and parts.edge is None:
         parts.day = day  # السبت السادس عشر: a day of the current month
         return k
     if day is not None:
@@ -294,18 +312,25 @@ def _month(r: Reader, k: int, parts: Parts, prev: int | None, *, has_day: bool) 
         return None
     alt = r.at(k + 1, "month", k)
     gap = r.gap(k, k + 1) if alt is not None else ""
-    has_alt = alt is not None and alt[0] == month[0] and ("/" in gap or "(" in gap)
-    if month[2] and not (has_day or said or has_alt or year(r, k + 1, Parts(0, 0))):
-        return None
+    has_alt = alt is not None and alt[0] == month[0] and "\n" not in gap
+    if month[2] and not (
+        has_day
+        or said
+        or has_alt
+        or year(r, k + 1, Parts(0, 0), k)
+        or r.at(k + 1, "mod", k) is not None
+        or (prev is not None and r.at(prev, "edge") is not None)
+        or r.month_context(k)
+    ):
+        return None  # مارس الضغط، الرئيس رمضان قاديروف: a verb or a name, not a month
     parts.month, parts.hijri = month[0], month[1] == "hijri"
     return k + 2 if has_alt else k + 1
 
 
-def year(
-    r: Reader, k: int, parts: Parts, prev: int | None = None, *, alone: bool = False
-) -> int | None:
-    """A year after a month (``2022``, ``عام 2015``) or alone (``عام 2015``, ``2002م``)."""
-    first = prev if prev is not None else (k - 1 if k > 0 else None)
+def year(r: Reader, k: int, parts: Parts, prev: int | None, *, alone: bool = False) -> int | None:
+    """A year after atom ``prev`` (a month: ``2022``, ``عام 2015``), or alone (``عام 2015``,
+    ``2002م``) when ``prev`` is None."""
+    first = prev
     unit = r.at(k, "unit", first)
     said = unit is not None and unit[0] == "year" and unit[1] == 1
     step = r.at(k + 1, "mod", k) if said and unit[2] and not alone else None
@@ -319,7 +344,9 @@ def year(
     digits = len(r.word(n))
     era = r.at(n + 1, "era", n)
     if not said and era is None and (digits != 4 or alone):
-        return None
+        after_edge = prev is not None and r.at(prev, "edge") is not None  # مطلع 2015
+        if not (alone and digits == 4 and (after_edge or r.bare_year(n))):
+            return None
     if said and not 1 <= digits <= 4:
         return None
     parts.year = value

@@ -22,7 +22,8 @@ Entry = tuple[str, Any]
 _LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
 _DIGIT_ATOMS = (
     r"(?P<clock>(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:]))"
-    r"|(?P<ndate>(?<![\d/.\-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}"
+    r"|(?P<ndate>(?<![\d/.\-])(?:\d{4}-\d{1,2}-\d{1,2}"
+    r"|\d{1,2}(?: ?/ ?| ?- ?|\.)\d{1,2}(?: ?/ ?| ?- ?|\.)\d{2,4}"
     r"|\d{1,2}/\d{4}|\d{1,2}/\d{1,2})(?![\d/.\-]))"
     r"|(?P<num>(?<![\d.,])\d{1,5}(?![\d.,]\d|\d))"
     rf"|(?:(?<=\d)|(?<=\d\s))(?P<era>[هم])(?![{_LETTER}])"
@@ -96,6 +97,8 @@ def builtin() -> Lexicon:
         add(form, ("unit", (unit, int(count), definite == "1")))
     for form, value in _rows("numbers.tsv"):
         add(form, ("numw", int(value)))
+        if " " not in form:
+            add("ال" + form, ("numw", int(value)))  # الأيام الثلاثة
     for form, number in _ordinal_forms(_rows("ordinals.tsv")):
         add(form, ("ord", number))
     for form, step in _rows("modifiers.tsv"):
@@ -108,12 +111,14 @@ def builtin() -> Lexicon:
         add(form, ("clockw", (role, int(minutes))))
     for form, edge in _rows("edges.tsv"):
         add(form, ("edge", edge))
+    for form, tens in _rows("decades.tsv"):
+        add(form, ("decade", int(tens)))
     for form, calendar, month, day in _rows("holidays.tsv"):
         add(form, ("holiday", (calendar, int(month), int(day))))
     for form in ("القليلة", "الأخيرة", "الأخير", "هذا", "هذه"):
         add(form, ("fill", normalise_text(form)))
     entries = {form: tuple(dict.fromkeys(values)) for form, values in table.items()}
-    words = rf"(?<![{_LETTER}])(?P<pre>[وف]?[بلك]?)(?P<word>{_trie(entries)})(?![{_LETTER}])"
+    words = rf"(?<![{_LETTER}])(?P<pre>[وف]??[بلك]??)(?P<word>{_trie(entries)})(?![{_LETTER}])"
     firsts = {form.split(" ")[0] for form in entries}
     first_words = frozenset({p + w for w in firsts for p in _PROCLITICS} | {"ه", "م"})
     return Lexicon(entries, re.compile(f"{words}|{_DIGIT_ATOMS}"), first_words)

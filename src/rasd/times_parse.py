@@ -12,7 +12,7 @@ from rasd.times_dates import anchor, clock, nth, year
 
 # Categories of atoms that can be an expression on their own (the others need a neighbour).
 _ALONE = frozenset(
-    {"vague", "rel", "weekday", "month", "hmonth", "holiday", "ndate", "clock", "unit"}
+    {"vague", "rel", "weekday", "month", "hmonth", "holiday", "ndate", "clock", "unit", "decade"}
 )
 
 
@@ -23,7 +23,7 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
     i = 0
     last = len(atoms) - 1
     while i <= last:
-        alone = atoms[i].cats.keys().isdisjoint(_ALONE)
+        alone = atoms[i].cats.keys().isdisjoint(_ALONE) and not reader.bare_year(i)
         if alone and (i == last or atoms[i + 1].start - atoms[i].end > MAX_GAP):
             i += 1  # a number or a word that needs a neighbour, and has none
             continue
@@ -32,6 +32,7 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
             or _count(reader, i)
             or clock(reader, i, Parts(0, 0, kind="clock"))
             or _holiday(reader, i)
+            or _decade(reader, i)
             or nth(reader, i)
             or anchor(reader, i)
         )
@@ -39,11 +40,26 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
             i += 1
             continue
         j, parts = result
+        if parts.kind == "clock":
+            j, parts = _clock_day(reader, j, parts)
         parts.start = atoms[i].start
         parts.end = atoms[j - 1].end
         found.append(parts)
         i = j
     return _merge_ranges(norm, found)
+
+
+def _clock_day(r: Reader, j: int, time: Parts) -> tuple[int, Parts]:
+    """A clock time followed by its day: الثامنة من مساء أمس، الساعة 3 يوم الخميس."""
+    if j >= len(r.atoms) or not r.adjacent(j - 1, j):
+        return j, time
+    found = anchor(r, j)
+    if found is None or found[1].kind not in ("date", "relative") or found[1].hour is not None:
+        return j, time
+    k, day = found
+    day.hour, day.minute, day.second = time.hour, time.minute, time.second
+    day.part, day.clock = time.part or day.part, time.clock or day.clock
+    return k, day
 
 
 def _merge_ranges(norm: str, found: list[Parts]) -> list[Parts]:
@@ -80,14 +96,18 @@ def _vague(r: Reader, i: int) -> Result:
     if unit is None or not unit[2] or unit[1] == 1:
         return None
     k = j + 1
-    if r.at(k, "fill", j) is not None:
+    number = read_number(r, k, j) if unit[1] == 0 else None  # الأيام الثلاثة، الساعات الـ24
+    count = unit[1]
+    if number is not None and number[1] > 0:
+        k, count = number
+    if r.at(k, "fill", k - 1) is not None:
         k += 1
     step = r.at(k, "mod", k - 1)
     if step is None:
         return None
-    if unit[1] == 2:  # العامين الماضيين: the two years before
-        return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=2, role="for", step=step)
-    direction = {-1: "past", 0: "present", 1: "future"}[step]
+    if count:  # العامين الماضيين، الساعات الـ24 الماضية: a span reaching back (or forward)
+        return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=count, role="for", step=step)
+    direction = {-1: "past", 0: "present", 1: "future"}.get(step, "past" if step < 0 else "future")
     return k + 1, Parts(0, 0, kind="vague", direction=direction, unit=unit[0])
 
 
@@ -101,16 +121,38 @@ def _count(r: Reader, i: int) -> Result:
         unit = r.at(k, "unit", k - 1)
         if unit is None or unit[2] or unit[1] == 2 or not 0 < count <= 1000:
             return None
+        if r.gap(k - 1, k).strip():
+            return None  # حتى 30 من شهر شوال: a day of a month, not thirty months
+        if unit[0] == "year" and year(r, k, Parts(0, 0), None, alone=True):
+            return None  # رقم 2 لسنة 2015: a law's number, then a year
     else:
         k = j
         unit = r.at(k, "unit", prev)
         if unit is None or unit[2] or unit[1] == 0 or (unit[1] == 1 and marker is None):
             return None
+        if unit[0] == "year" and year(r, k, Parts(0, 0), prev, alone=True):
+            return None  # خلال عام 2003: a year, not a duration
+        if any(r.at(k + 1, cat, k) is not None for cat in ("month", "hmonth", "weekday")):
+            return None  # خلال شهر رمضان: a month name follows
         count = unit[1]
+        if unit[0] == "decade" and marker is None:
+            return None  # عقدين: also "two contracts"
     if marker is None and count == 1:
         return None
     role = marker or "for"
     return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=count, role=role)
+
+
+def _decade(r: Reader, i: int) -> Result:
+    """الستينيات، القرن العشرين، القرن التاسع عشر (the century by its ordinal)."""
+    tens = r.at(i, "decade")
+    if tens is not None:
+        return i + 1, Parts(0, 0, kind="decade", count=tens)
+    unit = r.at(i, "unit")
+    number = r.at(i + 1, "ord", i)
+    if unit is not None and unit[0] == "century" and unit[2] and number is not None:
+        return i + 2, Parts(0, 0, kind="century", count=number)
+    return None
 
 
 def _holiday(r: Reader, i: int) -> Result:

@@ -19,7 +19,6 @@ from rasd.times_atoms import Parts
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 _TIME_CODE = {"hour": "H", "minute": "M", "second": "S"}
 _YEARS = {"decade": 10, "century": 100}
-_STEP_DIRECTION = {-1: "past", 0: None, 1: "future"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,16 @@ class Reference:
 
 
 def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
-    """The `rasd.document.Time` fields (other than the span) of one expression."""
+    """The `rasd.document.Time` fields (other than the span) of one expression. A value that
+    falls outside the calendar (years 1-9999) is left out and flagged invalid."""
+    try:
+        return _resolve(parts, ref)
+    except (OverflowError, ValueError):
+        kind = {"count": "duration", "vague": "vague", "date": "absolute"}.get(parts.kind)
+        return {"kind": kind or "relative", "granularity": parts.unit or "day", "valid": False}
+
+
+def _resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.year_step is not None and parts.year is None and ref.day is not None:
         parts = replace(parts, year=ref.day.year + parts.year_step)
     if parts.to is not None:
@@ -50,11 +58,20 @@ def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
         return _relative_days(parts, ref)
     if parts.kind == "unit":
         return _unit(parts, ref)
+    if parts.kind in ("decade", "century"):
+        return _decade(parts, ref)
     if parts.kind == "holiday":
         return _holiday(parts, ref)
     if parts.kind == "clock":
         return _with_clock(parts, ref, ref.day, {"kind": "relative", "granularity": "day"})
     return _date(parts, ref)
+
+
+def _step_direction(step: int | None) -> str | None:
+    """الماضي (-1), قبل الماضي (-2) … point back; المقبل, بعد المقبل … forward."""
+    if not step:
+        return None
+    return "past" if step < 0 else "future"
 
 
 def _range(parts: Parts, ref: Reference) -> dict[str, Any]:
@@ -65,8 +82,8 @@ def _range(parts: Parts, ref: Reference) -> dict[str, Any]:
         end.kind = "date"
     if end.month is None and end.kind == "date":
         end = replace(end, month=parts.month, year=parts.year)
-    first = resolve(replace(parts, to=None), ref)
-    last = resolve(end, ref)
+    first = _resolve(replace(parts, to=None), ref)
+    last = _resolve(end, ref)
     if first.get("value") and last.get("value"):
         first["value"] = f"{first['value']}/{last['value']}"
     return first
@@ -86,8 +103,8 @@ def _count(parts: Parts, ref: Reference) -> dict[str, Any]:
     period = duration(unit, count)
     grain = "year" if unit in _YEARS else unit
     if parts.role == "for" or (parts.role == "since" and unit not in ("day", "week")):
-        direction = "past" if parts.role == "since" or parts.step == -1 else None
-        offset = "-" + period if direction == "past" else None
+        direction = "past" if parts.role == "since" else _step_direction(parts.step)
+        offset = {"past": "-" + period, "future": period}.get(direction or "")
         return {
             "kind": "duration",
             "granularity": grain,
@@ -133,9 +150,15 @@ def _unit(parts: Parts, ref: Reference) -> dict[str, Any]:
         "kind": "relative",
         "granularity": unit,
         "offset": offset,
-        "direction": _STEP_DIRECTION.get(step),
+        "direction": _step_direction(step),
         "mod": parts.edge,
     }
+    if unit in _YEARS:
+        out["granularity"] = unit
+        if ref.day is not None:
+            first = (ref.day.year // _YEARS[unit] + step) * _YEARS[unit]
+            out["value"] = _years(first, _YEARS[unit])
+        return out
     if ref.day is None:
         return out
     if unit == "day":
@@ -153,7 +176,7 @@ def _unit(parts: Parts, ref: Reference) -> dict[str, Any]:
 def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.hijri:
         return _hijri(parts, ref)
-    direction = _STEP_DIRECTION.get(parts.step or 0) or ref.direction
+    direction = _step_direction(parts.step) or ref.direction
     kind = "absolute"
     out: dict[str, Any] = {"mod": parts.edge}
     if parts.nth is not None or (parts.unit == "month" and parts.step is not None):
@@ -161,7 +184,7 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.month is None and parts.day is None and parts.weekday is not None:
         day = _weekday(parts, ref)
         kind = "weekday"
-        out["direction"] = _STEP_DIRECTION.get(parts.step or 0)
+        out["direction"] = _step_direction(parts.step)
     elif parts.month is None and parts.day is not None:
         day = _safe_date(ref.day.year, ref.day.month, parts.day) if ref.day else None
     elif parts.month is None:
@@ -280,10 +303,10 @@ def _weekday(parts: Parts, ref: Reference) -> date | None:
     step = parts.step
     if step == 0:
         return ref.day + timedelta(days=wanted - today)
-    if step == -1 or (step is None and ref.direction == "past"):
-        back = (today - wanted) % 7
-        return ref.day - timedelta(days=back or (7 if step == -1 else 0))
-    return ref.day + timedelta(days=(wanted - today - 1) % 7 + 1)
+    if (step or 0) < 0 or (step is None and ref.direction == "past"):
+        back = (today - wanted) % 7 or (7 if step else 0)
+        return ref.day - timedelta(days=back + 7 * (-(step or -1) - 1))
+    return ref.day + timedelta(days=(wanted - today - 1) % 7 + 1 + 7 * ((step or 1) - 1))
 
 
 def _day_month(month: int, day: int, ref: Reference, direction: str) -> tuple[date | None, bool]:
@@ -322,7 +345,8 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
         # a Gregorian year after a Hijri month (رمضان 2019): that month in that Gregorian year
         year = _hijri_year_in(year, parts.month or 1)
     if year is None and ref.day is not None:
-        year = _hijri_year_near(ref, parts.month or 1, parts.day or 1)
+        direction = "current" if parts.step == 0 else _step_direction(parts.step)
+        year = _hijri_year_near(ref, parts.month or 1, parts.day or 1, direction or ref.direction)
     if parts.month is None:
         out["granularity"] = "year"
         first, last = _hijri_span(year, 1, 1, year, 12)
@@ -336,7 +360,9 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
     if year is not None:
         out["hijri"] = "-".join(f"{n:02d}" for n in (year, parts.month, parts.day) if n)
     if year is not None and first is None:
-        return {**out, "valid": False}
+        # an impossible day (35 رمضان) is invalid; a real date outside the Umm al-Qura tables
+        # (before 1343 or after 1500 AH) is kept without a Gregorian value
+        return {**out, "valid": parts.day is None or parts.day <= 30}
     if first is not None and last is not None:
         out["value"] = first.isoformat() if first == last else f"{first}/{last}"
     return _with_clock(parts, ref, first, out) if parts.day else out
@@ -365,6 +391,26 @@ def _holiday(parts: Parts, ref: Reference) -> dict[str, Any]:
         return {"kind": "absolute", "granularity": "day"}
     found = _easter(year) if parts.role == "easter" else _safe_date(year, month, day)
     return {"kind": "absolute", "granularity": "day", "value": _iso(found)}
+
+
+def _decade(parts: Parts, ref: Reference) -> dict[str, Any]:
+    count = parts.count or 0
+    out: dict[str, Any] = {"kind": "absolute", "granularity": parts.kind}
+    if parts.kind == "century":
+        out["value"] = _years((count - 1) * 100, 100) if 1 <= count <= 99 else None
+        return out
+    if ref.day is None:
+        return out
+    first = (ref.day.year // 100) * 100 + count
+    out["value"] = _years(first if first <= ref.day.year else first - 100, 10)
+    return out
+
+
+def _years(first: int, length: int) -> str | None:
+    """The ISO interval of ``length`` years from ``first`` (``1960/1969``)."""
+    if first < 1 or first + length - 1 > 9999:
+        return None
+    return f"{first:04d}/{first + length - 1:04d}"
 
 
 def _easter(year: int) -> date | None:
@@ -419,14 +465,18 @@ def _hijri_year_in(gregorian_year: int, month: int) -> int | None:
     return start.year if month >= start.month else start.year + 1
 
 
-def _hijri_year_near(ref: Reference, month: int, day: int) -> int | None:
+def _hijri_year_near(
+    ref: Reference, month: int, day: int, direction: str | None = None
+) -> int | None:
     if ref.day is None:
         return None
     try:
         today = Gregorian.fromdate(ref.day).to_hijri()
     except (ValueError, OverflowError):
         return None
-    if ref.direction == "past":
+    if direction == "current":  # شوال الجاري
+        return today.year
+    if (direction or ref.direction) == "past":
         return today.year - 1 if (month, day) > (today.month, today.day) else today.year
     return today.year if (month, day) >= (today.month, today.day) else today.year + 1
 

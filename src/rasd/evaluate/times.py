@@ -254,6 +254,8 @@ def _timeml_value(found: Time) -> str | None:
         return _REF_VALUES.get(found.direction or "")
     if found.offset == "PT0S":
         return "PRESENT_REF"
+    if found.value is not None and found.granularity in ("decade", "century"):
+        return found.value[: 3 if found.granularity == "decade" else 2]  # TimeML: 196, 19
     if found.value is not None and "/" in found.value:
         return found.value.split("/")[0]
     return found.value

@@ -1,0 +1,51 @@
+"""Throughput and memory of the NER tagger (features + CRF) over SaudiNewsNet.
+
+    python benchmarks/ner.py [--limit N]
+
+Tokens/s are in process CPU time (``time.process_time``), i.e. per core; the documents are
+segmented first (not timed). RSS is the process's peak resident set size after loading the model.
+Not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import iter_articles
+
+from rasd.document import Document
+from rasd.ner import Tagger
+from rasd.text import segment
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--limit", type=int, default=1000, help="articles to run (default 1000)")
+    args = parser.parse_args()
+    rss_start = rss_mb()
+    t0 = time.process_time()
+    tagger = Tagger.builtin()
+    load_s = time.process_time() - t0
+    rss_loaded = rss_mb()
+    docs = [segment(Document(a["content"])) for a in iter_articles(args.limit) if a.get("content")]
+    tokens = sum(len(d.tokens) for d in docs)
+    start = time.process_time()
+    mentions = sum(len(tagger.tag(d)) for d in docs)
+    elapsed = time.process_time() - start
+    print(f"articles {len(docs)}, tokens {tokens:,}, mentions {mentions:,}")
+    print(f"tagging: {elapsed:.2f} CPU s, {tokens / elapsed:,.0f} tokens/s per core")
+    print(f"load: {load_s:.2f} CPU s; RSS {rss_start:.0f} MB -> {rss_loaded:.0f} MB loaded")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""``rasd eval ner --conll FILE``: entity-level P/R/F1 of the NER tagger on a CoNLL file."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rasd.cli.eval import add_common_options, emit
+from rasd.evaluate.ner import evaluate_ner, render_table
+from rasd.ner import Tagger
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "ner",
+        help="NER precision/recall/F1 per type, micro and macro, on a CoNLL file",
+        description="Tag each sentence of a CoNLL (TOKEN TAG, IOB2) file with the NER model and "
+        "score it entity by entity as conlleval does.",
+    )
+    p.add_argument("--conll", required=True, metavar="FILE", help="gold CoNLL file")
+    p.add_argument("--model", metavar="FILE", help="a trained model (default: the bundled one)")
+    add_common_options(p, errors_default="ner-errors.txt")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    tagger = Tagger.load(args.model) if args.model else None
+    report = evaluate_ner(args.conll, tagger=tagger)
+    return emit(report, args, render_table(report))

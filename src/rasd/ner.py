@@ -1,0 +1,267 @@
+"""The statistical Arabic NER tagger: a linear-chain CRF (python-crfsuite) over rich word features.
+
+Features of a token: its normalised form, clitic-stripped stems, prefixes and suffixes, shape,
+membership in the bundled name lexicons and trigger lists (``ner_data/``), and the word clusters
+learned from unlabelled news (``models/ner.clusters.tsv``); the same for its neighbours (±2), plus
+word bigrams. Everything about one word is computed once and cached, so tagging is a matter of
+gluing cached lists together. Tags are IOB2 over ANERcorp's PERS / LOC / ORG / MISC; `Tagger.tag`
+reports mentions as `Entity` with labels PER / LOC / ORG / MISC.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rasd.document import Document, Entity, Token
+from rasd.errors import ModelDataError
+from rasd.text import clitic_candidates, normalise_text, split_sentences, tokenize
+
+DATA_DIR = Path(__file__).parent / "ner_data"
+MODEL_PATH = Path(__file__).parent / "models" / "ner.crfsuite"
+MAX_SENTENCE_TOKENS = 200
+"""Longer sentences are tagged in chunks of this many tokens (bounded time on run-on text)."""
+LABELS = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
+_EDGE_PUNCT = "\"'()[]{}<>«»“”‘’.,:;!?،؛؟…-–—_/*"
+_PROCLITIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف", "ك")
+
+
+def clusters_path(model: Path) -> Path:
+    """Where a model's word clusters live: ``ner.crfsuite`` → ``ner.clusters.tsv`` beside it."""
+    return model.with_suffix(".clusters.tsv")
+
+
+def _read_table(path: Path) -> dict[str, str]:
+    """``key<TAB>value`` lines after ``#`` comments."""
+    table: dict[str, str] = {}
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("#") or not line.strip():
+                    continue
+                key, _, value = line.rstrip("\n").partition("\t")
+                table[key] = value
+    except OSError as err:
+        raise ModelDataError(
+            f"{path}: cannot read NER data ({err.strerror}); reinstall rasd or rebuild it with "
+            "scripts/build_ner_lexicons.py"
+        ) from err
+    return table
+
+
+@dataclass(frozen=True)
+class Resources:
+    """The word lists the features consult: name lexicons, trigger words and clusters."""
+
+    lexicon: dict[str, str] = field(default_factory=dict)
+    """Normalised word → membership flags, e.g. ``"P L"`` (person name, place name)."""
+    triggers: dict[str, str] = field(default_factory=dict)
+    """Normalised word → trigger class (``TPER`` a title, ``TORG`` an organisation head…)."""
+    clusters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, model: Path | None = None, *, clusters: bool = True) -> Resources:
+        from rasd.ner_clusters import read_clusters
+
+        cluster_file = clusters_path(model or MODEL_PATH)
+        return cls(
+            lexicon=_read_table(DATA_DIR / "lexicon.tsv"),
+            triggers=_read_table(DATA_DIR / "triggers.tsv"),
+            clusters=read_clusters(cluster_file) if clusters and cluster_file.exists() else {},
+        )
+
+
+class Featurizer:
+    """Turns sentences of normalised words into CRF feature lists, caching per-word work."""
+
+    def __init__(self, resources: Resources, *, cache_size: int = 200_000) -> None:
+        self.resources = resources
+        self._cache: dict[str, tuple[list[str], ...]] = {}
+        self._cache_size = cache_size
+
+    def word(self, norm: str) -> tuple[list[str], ...]:
+        """Features of one word: as the current word, then as the neighbour at -2, -1, +1, +2
+        (already prefixed with the offset, so a sentence is just lists glued together)."""
+        hit = self._cache.get(norm)
+        if hit is None:
+            hit = self._compute(norm)
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[norm] = hit
+        return hit
+
+    def _compute(self, norm: str) -> tuple[list[str], ...]:
+        res = self.resources
+        stems = clitic_candidates(norm) if norm.isalpha() else (norm,)
+        core = [f"w={norm}"]
+        core += [f"s={s}" for s in stems[1:]]
+        flags = _lexicon_flags(res.lexicon, norm, stems)
+        core += flags
+        trig = res.triggers.get(norm) or next(
+            (res.triggers[s] for s in stems[1:] if s in res.triggers), None
+        )
+        if trig:
+            core.append(f"t={trig}")
+        cl = res.clusters.get(norm) or next(
+            (res.clusters[s] for s in stems[1:] if s in res.clusters), None
+        )
+        clusters = [f"c{i}={c}" for i, c in enumerate(cl)] if cl else ["c=none"]
+        core += clusters
+        own = ["bias", *core, *_shape(norm)]
+        near = [*core, *(f"x{n}={norm[-n:]}" for n in (1, 2) if len(norm) > n)]
+        far = [f"w={norm}", *flags, *([f"t={trig}"] if trig else []), *clusters[:2]]
+        return (
+            own,
+            [f"-2:{f}" for f in far],
+            [f"-1:{f}" for f in near],
+            [f"1:{f}" for f in near],
+            [f"2:{f}" for f in far],
+        )
+
+    def sentence(self, norms: Sequence[str]) -> list[list[str]]:
+        """Feature lists for each word of a sentence."""
+        feats = [self.word(n) for n in norms]
+        n = len(norms)
+        out: list[list[str]] = []
+        for i in range(n):
+            items = feats[i][0].copy()
+            if i >= 2:
+                items += feats[i - 2][1]
+            if i >= 1:
+                items += feats[i - 1][2]
+                items.append(f"b-={norms[i - 1]}|{norms[i]}")
+            else:
+                items.append("BOS")
+            if i + 1 < n:
+                items += feats[i + 1][3]
+                items.append(f"b+={norms[i]}|{norms[i + 1]}")
+            else:
+                items.append("EOS")
+            if i + 2 < n:
+                items += feats[i + 2][4]
+            out.append(items)
+        return out
+
+
+def _lexicon_flags(lexicon: dict[str, str], norm: str, stems: Sequence[str]) -> list[str]:
+    flags = [f"g={f}" for f in lexicon.get(norm, "").split()]
+    seen = set(lexicon.get(norm, "").split())
+    for stem in stems[1:]:
+        for flag in lexicon.get(stem, "").split():
+            if flag not in seen:
+                seen.add(flag)
+                flags.append(f"gs={flag}")
+    return flags
+
+
+def _shape(norm: str) -> list[str]:
+    if norm.isdigit():
+        kind = "num"
+    elif norm.isascii() and norm.isalpha():
+        kind = "latin"
+    elif norm.isalpha():
+        kind = "ar"
+    else:
+        kind = "other"
+    out = [f"k={kind}", f"len={min(len(norm), 12)}"]
+    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3) if len(norm) > n]
+    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3) if len(norm) > n]
+    pre = next(
+        (p for p in _PROCLITIC_PREFIXES if norm.startswith(p) and len(norm) > len(p) + 1), ""
+    )
+    out.append(f"pc={pre}")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Tagger:
+    return Tagger.load(MODEL_PATH)
+
+
+class Tagger:
+    """A trained CRF with its featurizer. Load the bundled one with `Tagger.builtin`."""
+
+    def __init__(self, model: Path, resources: Resources) -> None:
+        import pycrfsuite
+
+        if not model.is_file():
+            raise ModelDataError(
+                f"{model}: the NER model file is missing; reinstall rasd or train it with "
+                "`rasd train ner --out " + str(model) + "`"
+            )
+        self.model_path = model
+        self._crf = pycrfsuite.Tagger()
+        try:
+            self._crf.open(str(model))
+        except (OSError, ValueError) as err:
+            raise ModelDataError(f"{model}: not a readable CRF model ({err})") from err
+        self.featurizer = Featurizer(resources)
+
+    @classmethod
+    def load(cls, model: str | Path) -> Tagger:
+        path = Path(model)
+        return cls(path, Resources.load(path))
+
+    @classmethod
+    def builtin(cls) -> Tagger:
+        """The bundled model, loaded once per process."""
+        return _builtin()
+
+    def tag_norms(self, norms: Sequence[str]) -> list[str]:
+        """IOB2 tags (PERS/LOC/ORG/MISC) for a sentence of normalised words, chunked if long."""
+        tags: list[str] = []
+        for a in range(0, len(norms), MAX_SENTENCE_TOKENS):
+            chunk = norms[a : a + MAX_SENTENCE_TOKENS]
+            tags += self._crf.tag(self.featurizer.sentence(chunk))
+        return tags
+
+    def tag(self, doc: Document) -> list[Entity]:
+        """Entity mentions (PER/LOC/ORG/MISC, ``source="model"``) over whole original tokens, each
+        scored with the lowest marginal probability of its tokens' tags."""
+        tokens = list(doc.tokens) or tokenize(doc.text)
+        spans = [(s.start, s.end) for s in doc.sentences] or split_sentences(doc.text)
+        starts = [t.start for t in tokens]
+        entities: list[Entity] = []
+        for a, b in spans:
+            sent = tokens[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
+            for c in range(0, len(sent), MAX_SENTENCE_TOKENS):
+                entities += self._tag_chunk(doc.text, sent[c : c + MAX_SENTENCE_TOKENS])
+        return entities
+
+    def _tag_chunk(self, text: str, chunk: list[Token]) -> list[Entity]:
+        tags = self._crf.tag(self.featurizer.sentence([t.norm for t in chunk]))
+        out = []
+        for i, j, label in iob_spans(tags):
+            start, end = chunk[i].start, chunk[j - 1].end
+            score = min(self._crf.marginal(tags[k], k) for k in range(i, j))
+            out.append(Entity(start, end, text[start:end], LABELS[label], score=round(score, 4)))
+        return out
+
+
+def iob_spans(tags: Sequence[str]) -> Iterable[tuple[int, int, str]]:
+    """``(first, last + 1, type)`` of each chunk in an IOB2 sequence, as conlleval reads it (an
+    ``I-`` after ``O`` or after another type starts a chunk)."""
+    start, kind = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        continues = prefix == "I" and label == kind and start >= 0
+        if start >= 0 and not continues:
+            yield start, i, kind
+            start, kind = -1, ""
+        if prefix in ("B", "I") and not continues:
+            start, kind = i, label
+
+
+def token_norm(token: str) -> str:
+    """The normalised form of a pre-tokenised word, without punctuation stuck to its edges
+    (ANERcorp keeps some: ``كابول؛``), as rasd's own tokenizer would have split it off."""
+    norm = normalise_text(token)
+    return norm.strip(_EDGE_PUNCT) or norm
+
+
+def tag_tokens(tokens: Sequence[str], tagger: Tagger | None = None) -> list[str]:
+    """IOB2 tags for a pre-tokenised sentence (ANERcorp style), for evaluation."""
+    return (tagger or Tagger.builtin()).tag_norms([token_norm(t) for t in tokens])
