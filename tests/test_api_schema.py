@@ -33,7 +33,7 @@ DOCS = [
     example_document(EXAMPLE_TEXT.read_text(encoding="utf-8"), PIPELINE),
     xss_document(PIPELINE),
 ]
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def _store_app():
