@@ -3,6 +3,7 @@ XSS article, served by `create_app(db_path)`."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,18 @@ def test_a_query_past_its_deadline_is_interrupted(db: Path) -> None:
     r = TestClient(app).get("/v1/search", params={"q": "كازاخستان"})
     assert r.status_code == 503
     assert "longer than" in r.json()["message"]
+
+
+def test_listing_cache_sees_new_documents(db: Path, docs: list[Document]) -> None:
+    from rasd.api_backend import EventQuery
+    from rasd.api_store import StoreBackend
+
+    backend = StoreBackend(db)
+    before = backend.list_events(EventQuery())
+    assert backend.list_events(EventQuery()) == before  # served from the cache
+    # Another report of the XSS article's event: linked into its cluster, one more report.
+    extra = dataclasses.replace(docs[1], text=docs[1].text + " ", id="", title="another report")
+    with Store(db) as store:
+        store.add_document(extra)
+    after = backend.list_events(EventQuery())
+    assert sum(e["reports"] for e in after[1]) == sum(e["reports"] for e in before[1]) + 1

@@ -31,6 +31,8 @@ MEDIA_TYPES = {
     "acled-csv": "text/csv; charset=utf-8",
     "plover-json": "application/json",
 }
+CACHED_QUERIES = 16
+"""Event listings kept per thread (each until the database changes)."""
 RETRACTING = frozenset({"retract", "deny"})
 MAX_ROWS = 1_000_000
 
@@ -91,9 +93,26 @@ class StoreBackend:
             limit=MAX_ROWS,
         )
         store = self._store()
-        clusters = list_events(store, filters)
+        clusters = self._matching(store, filters)
         page = clusters[query.offset : query.offset + query.limit]
         return len(clusters), [_with_first_report(store, cluster_row(c)) for c in page]
+
+    def _matching(self, store: Store, filters: EventFilter) -> list[ClusterSummary]:
+        """Every cluster matching ``filters``, cached per thread until the database changes
+        (SQLite's data_version moves when another connection commits), so that paging through
+        a large store does not re-read it for each page."""
+        version = store.conn.execute("PRAGMA data_version").fetchone()[0]
+        cache: dict[EventFilter, tuple[int, list[ClusterSummary]]] = (
+            self._local.__dict__.setdefault("clusters", {})
+        )
+        cached = cache.get(filters)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        clusters = list_events(store, filters)
+        if len(cache) >= CACHED_QUERIES:
+            cache.pop(next(iter(cache)))
+        cache[filters] = (version, clusters)
+        return clusters
 
     @_bounded
     def get_event(self, event_id: str) -> dict[str, Any] | None:
