@@ -176,14 +176,15 @@ class StoreBackend:
 
 
 FIRST_REPORT_SQL = (
-    "SELECT mode, data FROM events WHERE cluster_id = ? ORDER BY date, doc_id, idx LIMIT 1"
+    "SELECT mode, data FROM events WHERE cluster_id = ? "
+    "ORDER BY place_link IS ? DESC, date, doc_id, idx LIMIT 1"
 )
 
 
 def _with_first_report(store: Store, row: dict[str, Any]) -> dict[str, Any]:
     """Fill in the Arabic surface forms (trigger, place) and English labels of a cluster row from
-    its first member event, as the event table shows them."""
-    for found in iter_rows(store, FIRST_REPORT_SQL, (int(row["id"]),)):
+    its first member event at the cluster's place, as the event table shows them."""
+    for found in iter_rows(store, FIRST_REPORT_SQL, (int(row["id"]), row["place_link"])):
         event = json.loads(found["data"])
         place = event.get("place") or {}
         row.update(

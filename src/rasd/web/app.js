@@ -227,14 +227,18 @@ async function loadWorld() {
 
 function drawMap(events, world) {
   const placed = events.filter((e) => typeof e.lat === "number" && typeof e.lon === "number");
-  const chart = svg("svg", { viewBox: mapView(placed), id: "map-svg", role: "img", "aria-label": "map of events" });
+  const view = mapView(placed);
+  const chart = svg("svg", { viewBox: view, id: "map-svg", role: "img", "aria-label": "map of events" });
+  // Area proportional to fatalities, the largest toll 4% of the view's width in radius.
+  const width = Number(view.split(" ")[2]);
+  const maxKilled = Math.max(1, ...placed.map((e) => e.killed || 0));
   const land = svg("g", { class: "land-layer" });
   for (const country of world.countries) land.append(svg("path", { d: country.d, class: "land" }, svg("title", { text: country.name })));
   chart.append(land);
   const points = svg("g", { class: "points" });
   const byKilled = [...placed].sort((a, b) => (b.killed || 0) - (a.killed || 0));
   for (const event of byKilled) {
-    const radius = 0.6 + Math.sqrt(event.killed || 0) * 0.35;
+    const radius = width * (0.005 + 0.04 * Math.sqrt((event.killed || 0) / maxKilled));
     const link = svg("a", { href: `#/event/${encodeURIComponent(event.id)}` },
       svg("circle", { cx: event.lon + 180, cy: 90 - event.lat, r: radius.toFixed(2), class: "point", "data-id": event.id },
         svg("title", { text: `${event.label || event.type} · ${event.place_en || event.place || ""} · killed ${fmt(event.killed)}` })));
