@@ -16,18 +16,14 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rasd.document import Document
-from rasd.errors import InputError, StoreError
+from rasd.errors import StoreError
 from rasd.pipeline import Pipeline, Skip, default_pipeline
-from rasd.readers import DEFAULT_FIELDS, FieldNames, document_from_file, iter_jsonl
+from rasd.readers import DEFAULT_FIELDS, FieldNames, ReadOptions, iter_documents
 from rasd.store import Store
 
 log = logging.getLogger(__name__)
-
-TEXT_SUFFIXES = (".txt", ".text")
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,55 +74,13 @@ class IngestReport:
 Progress = Callable[[int], None]
 
 
-def _files(path: Path) -> Iterator[Path]:
-    """The files of a folder (sorted, recursive; hidden files and ``.meta.json`` sidecars left
-    out), or the path itself."""
-    if path.is_dir():
-        for child in sorted(path.rglob("*")):
-            if (
-                child.is_file()
-                and not child.name.startswith(".")
-                and not child.name.endswith((".meta.json", ".md"))
-            ):
-                yield child
-    else:
-        yield path
-
-
 def read_paths(
     paths: Iterable[str | os.PathLike[str]], options: IngestOptions = DEFAULT_INGEST_OPTIONS
 ) -> Iterator[Document | Skip]:
-    """Raw documents from text files, JSONL files and folders of them (sorted, recursive)."""
-    for given in paths:
-        root = Path(given)
-        if not root.exists():
-            yield Skip(str(given), "no such file or folder")
-            continue
-        for path in _files(root):
-            yield from _read_file(path, options)
-
-
-def _read_file(path: Path, options: IngestOptions) -> Iterator[Document | Skip]:
-    suffix = path.suffix.lower()
-    if suffix in JSONL_SUFFIXES:
-        try:
-            with path.open(encoding="utf-8", errors="strict") as stream:
-                yield from iter_jsonl(
-                    stream,
-                    name=str(path),
-                    fields=options.fields,
-                    published=options.published,
-                    source=options.source,
-                )
-        except (OSError, UnicodeDecodeError) as err:
-            yield Skip(str(path), f"cannot read JSONL: {err}")
-    elif suffix in TEXT_SUFFIXES:
-        try:
-            yield document_from_file(path, published=options.published, source=options.source)
-        except InputError as err:
-            yield Skip(str(path), str(err).removeprefix(f"{path}: "))
-    else:
-        yield Skip(str(path), f"unsupported file type {suffix or '(none)'}; give .txt or .jsonl")
+    """Raw documents from files, folders (sorted, recursive) and archives of every kind
+    `rasd.readers.iter_documents` reads: text, JSON/JSONL, HTML, RSS/Atom, WARC, zip/gz."""
+    read = ReadOptions(fields=options.fields, published=options.published, source=options.source)
+    return iter_documents(paths, options=read)
 
 
 def _location(doc: Document) -> str:
