@@ -167,17 +167,25 @@ def _shape(norm: str) -> list[str]:
     else:
         kind = "other"
     out = [f"k={kind}", f"len={min(len(norm), 12)}"]
-    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3, 4) if len(norm) > n]
-    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3, 4) if len(norm) > n]
-    if kind == "ar" and len(norm) > 3:
-        # transliterated foreign names are rich in long-vowel letters (جوهانسن، فيرهوف)
-        vowels = sum(norm.count(v) for v in "اوي")
-        out.append(f"vr={min(4, 10 * vowels // len(norm) // 2)}")
+    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3) if len(norm) > n]
+    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3) if len(norm) > n]
     pre = next(
         (p for p in _PROCLITIC_PREFIXES if norm.startswith(p) and len(norm) > len(p) + 1), ""
     )
     out.append(f"pc={pre}")
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class TagOptions:
+    """How tags are decoded. ``o_threshold`` > 0 trades precision for recall: a token the
+    Viterbi path calls O but whose marginal P(O) is below it takes its best entity tag (chosen on
+    a dev slice of the train split, see models/README.md)."""
+
+    o_threshold: float = 0.0
+
+
+DEFAULT_TAG_OPTIONS = TagOptions()
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +196,9 @@ def _builtin() -> Tagger:
 class Tagger:
     """A trained CRF with its featurizer. Load the bundled one with `Tagger.builtin`."""
 
-    def __init__(self, model: Path, resources: Resources) -> None:
+    def __init__(
+        self, model: Path, resources: Resources, options: TagOptions = DEFAULT_TAG_OPTIONS
+    ) -> None:
         import pycrfsuite
 
         if not model.is_file():
@@ -203,11 +213,13 @@ class Tagger:
         except (OSError, ValueError) as err:
             raise ModelDataError(f"{model}: not a readable CRF model ({err})") from err
         self.featurizer = Featurizer(resources)
+        self.options = options
+        self._entity_labels = [y for y in self._crf.labels() if y != "O"]
 
     @classmethod
-    def load(cls, model: str | Path) -> Tagger:
+    def load(cls, model: str | Path, options: TagOptions = DEFAULT_TAG_OPTIONS) -> Tagger:
         path = Path(model)
-        return cls(path, Resources.load(path))
+        return cls(path, Resources.load(path), options)
 
     @classmethod
     def builtin(cls) -> Tagger:
@@ -219,7 +231,24 @@ class Tagger:
         tags: list[str] = []
         for a in range(0, len(norms), MAX_SENTENCE_TOKENS):
             chunk = norms[a : a + MAX_SENTENCE_TOKENS]
-            tags += self._crf.tag(self.featurizer.sentence(chunk))
+            tags += self._decode(chunk)
+        return tags
+
+    def _decode(self, norms: Sequence[str]) -> list[str]:
+        """Viterbi tags, then (with ``o_threshold``) tokens whose marginal P(O) is below the
+        threshold take their most probable entity tag; a stray ``I-`` becomes ``B-``."""
+        tags: list[str] = self._crf.tag(self.featurizer.sentence(norms))
+        theta = self.options.o_threshold
+        if theta <= 0.0:
+            return tags
+        marginal = self._crf.marginal
+        for k, tag in enumerate(tags):
+            if tag == "O" and marginal("O", k) < theta:
+                scored = [(marginal(y, k), y) for y in self._entity_labels]
+                tags[k] = max(scored)[1]
+        for k, tag in enumerate(tags):
+            if tag[:2] == "I-" and (k == 0 or tags[k - 1][2:] != tag[2:]):
+                tags[k] = "B-" + tag[2:]
         return tags
 
     def tag(self, doc: Document) -> list[Entity]:
@@ -236,7 +265,7 @@ class Tagger:
         return entities
 
     def _tag_chunk(self, text: str, chunk: list[Token]) -> list[Entity]:
-        tags = self._crf.tag(self.featurizer.sentence([t.norm for t in chunk]))
+        tags = self._decode([t.norm for t in chunk])
         out = []
         for i, j, label in iob_spans(tags):
             start, end = chunk[i].start, chunk[j - 1].end
