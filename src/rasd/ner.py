@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
@@ -77,8 +78,17 @@ class Resources:
 class Featurizer:
     """Turns sentences of normalised words into CRF feature lists, caching per-word work."""
 
-    def __init__(self, resources: Resources, *, cache_size: int = 200_000) -> None:
+    def __init__(
+        self,
+        resources: Resources,
+        *,
+        known: frozenset[str] | None = None,
+        cache_size: int = 200_000,
+    ) -> None:
         self.resources = resources
+        self.known = known
+        """The attributes a trained model has weights for: the others are dropped (exactly the
+        same scores, fewer strings for CRFsuite to look up). None while training."""
         self._cache: dict[str, tuple[list[str], ...]] = {}
         self._cache_size = cache_size
 
@@ -113,31 +123,37 @@ class Featurizer:
         own = ["bias", *core, *_shape(norm)]
         near = [*core, *(f"x{n}={norm[-n:]}" for n in (1, 2) if len(norm) > n)]
         far = [f"w={norm}", *flags, *([f"t={trig}"] if trig else []), *clusters[:2]]
-        return (
+        lists = (
             own,
             [f"-2:{f}" for f in far],
             [f"-1:{f}" for f in near],
             [f"1:{f}" for f in near],
             [f"2:{f}" for f in far],
         )
+        if self.known is None:
+            return lists
+        return tuple([f for f in group if f in self.known] for group in lists)
 
     def sentence(self, norms: Sequence[str]) -> list[list[str]]:
         """Feature lists for each word of a sentence."""
         feats = [self.word(n) for n in norms]
         n = len(norms)
+        known = self.known
         out: list[list[str]] = []
         for i in range(n):
-            items = feats[i][0].copy()
-            if i >= 2:
-                items += feats[i - 2][1]
+            items = feats[i][0] + feats[i - 2][1] if i >= 2 else feats[i][0].copy()
             if i >= 1:
                 items += feats[i - 1][2]
-                items.append(f"b-={norms[i - 1]}|{norms[i]}")
+                pair = f"b-={norms[i - 1]}|{norms[i]}"
+                if known is None or pair in known:
+                    items.append(pair)
             else:
                 items.append("BOS")
             if i + 1 < n:
                 items += feats[i + 1][3]
-                items.append(f"b+={norms[i]}|{norms[i + 1]}")
+                pair = f"b+={norms[i]}|{norms[i + 1]}"
+                if known is None or pair in known:
+                    items.append(pair)
             else:
                 items.append("EOS")
             if i + 2 < n:
@@ -176,6 +192,11 @@ def _shape(norm: str) -> list[str]:
     return out
 
 
+def _model_attributes(crf: Any) -> frozenset[str]:
+    """The attribute names that carry a state-feature weight in a loaded CRFsuite model."""
+    return frozenset(attr for attr, _label in crf.info().state_features)
+
+
 @dataclass(frozen=True, slots=True)
 class TagOptions:
     """How tags are decoded. ``o_threshold`` > 0 trades precision for recall: a token the
@@ -212,7 +233,7 @@ class Tagger:
             self._crf.open(str(model))
         except (OSError, ValueError) as err:
             raise ModelDataError(f"{model}: not a readable CRF model ({err})") from err
-        self.featurizer = Featurizer(resources)
+        self.featurizer = Featurizer(resources, known=_model_attributes(self._crf))
         self.options = options
         self._entity_labels = [y for y in self._crf.labels() if y != "O"]
 
