@@ -9,10 +9,10 @@ import sys
 import jsonschema
 import pytest
 
+from conftest import EXAMPLE_TEXT, ROOT
 from rasd import __version__
 from rasd.cli import main
 from rasd.document import Document
-from tests.conftest import EXAMPLE_TEXT, ROOT
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from conftest import ROOT
 from rasd.cli import build_parser
-from tests.conftest import ROOT
 
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rasd
+from conftest import ROOT
 from rasd.document import (
     Claim,
     Count,
@@ -25,7 +26,6 @@ from rasd.document import (
 )
 from rasd.errors import InputError
 from rasd.schema import json_schema
-from tests.conftest import ROOT
 
 SCHEMA_FILE = ROOT / "schema" / "document.schema.json"
 

@@ -132,6 +132,13 @@ class Time:
     """For relative expressions: the offset from publication (``-P1D``), kept even when resolved."""
     direction: str | None = None
     """``past`` / ``future`` for vague or open expressions (``خلال الأيام القليلة الماضية``)."""
+    valid: bool = True
+    """False for a date that does not exist (``31 فبراير``, year 0): its value is then None."""
+    hijri: str | None = None
+    """For Hijri dates: the Hijri date as written, ``1436-09`` or ``1436-09-01``."""
+    mod: str | None = None
+    """``start``, ``mid`` or ``end`` of the value (``أوائل آذار``, ``منتصف الشهر``,
+    ``أواخر العام``)."""
 
 
 @dataclass(frozen=True, slots=True)

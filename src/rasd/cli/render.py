@@ -7,7 +7,13 @@ from typing import Any
 
 from rasd.document import Document, Span
 
-_SHOWN = ("entities", "quantities", "times", "events", "claims")
+_SHOWN = {
+    "entities": "entity",
+    "quantities": "quantity",
+    "times": "time",
+    "events": "event",
+    "claims": "claim",
+}
 _SKIP_FIELDS = {"start", "end", "surface", "id", "sentence", "summary"}
 
 
@@ -18,13 +24,10 @@ def render_text(doc: Document) -> str:
     lines = head + meta + [""]
     for number, sentence in enumerate(doc.sentences, start=1):
         lines.append(f"[{number}] {sentence.surface}")
-        for kind in _SHOWN:
+        for kind, singular in _SHOWN.items():
             for ann in getattr(doc, kind):
                 if sentence.start <= ann.start < sentence.end:
-                    lines.append(
-                        f"    {kind[:-1] if kind != 'entities' else 'entity'}: "
-                        f"{ann.surface!r} {_describe(ann)}"
-                    )
+                    lines.append(f"    {singular}: {ann.surface!r} {_describe(ann)}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

@@ -1,7 +1,7 @@
-"""Readers: turn files and streams into `Document` objects (or `Skip` records with a reason).
+"""Plain text and JSON readers: one article per file, per JSONL line or per JSON-array item.
 
 Each reader yields ``Document | Skip``; every input is accounted for. Plain text and JSONL live
-here; HTML, feeds and WARC archives are added by the readers for real inputs.
+here; HTML, feeds and WARC archives have their own modules (see `rasd.readers`).
 """
 
 from __future__ import annotations
@@ -166,5 +166,62 @@ def iter_jsonl(
             )
         except json.JSONDecodeError as err:
             yield Skip(location, f"invalid JSON: {err.msg} at column {err.colno}")
+        except InputError as err:
+            yield Skip(location, str(err).removeprefix(f"{location}: "))
+
+
+def document_from_bytes(
+    data: bytes,
+    *,
+    location: str,
+    published: str | None = None,
+    source: str | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Document:
+    """One plain-text article from bytes (an archive member, a WARC resource)."""
+    text = read_text(data, name=location, max_bytes=max_bytes)
+    return Document(
+        text=text,
+        published=parse_published(published, name=f"{location}: published"),
+        source=source,
+        meta={"location": location},
+    )
+
+
+def iter_json(
+    data: bytes,
+    *,
+    name: str,
+    fields: FieldNames = DEFAULT_FIELDS,
+    published: str | None = None,
+    source: str | None = None,
+) -> Iterator[Document | Skip]:
+    """Documents from a JSON file holding one article object or an array of them (the layout of
+    SaudiNewsNet's daily files); item ``i`` of an array is located as ``name[i]``. A file that
+    is not one JSON value is read as JSONL."""
+    try:
+        value = json.loads(decode(data, name=name))
+    except json.JSONDecodeError as err:
+        if err.msg == "Extra data":
+            yield from iter_jsonl(
+                decode(data, name=name).splitlines(),
+                name=name,
+                fields=fields,
+                published=published,
+                source=source,
+            )
+            return
+        yield Skip(name, f"invalid JSON: {err.msg} at line {err.lineno} column {err.colno}")
+        return
+    except InputError as err:
+        yield Skip(name, str(err).removeprefix(f"{name}: "))
+        return
+    items = value if isinstance(value, list) else [value]
+    for index, record in enumerate(items):
+        location = f"{name}[{index}]" if isinstance(value, list) else name
+        try:
+            yield document_from_record(
+                record, location=location, fields=fields, published=published, source=source
+            )
         except InputError as err:
             yield Skip(location, str(err).removeprefix(f"{location}: "))

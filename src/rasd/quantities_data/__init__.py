@@ -1,0 +1,1 @@
+"""Lexicons of the quantities stage (TSV files; see each header for its source)."""

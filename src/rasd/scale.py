@@ -1,0 +1,242 @@
+"""Scale-out: analyse many documents on a Dask cluster into a Parquet dataset (the ``scale`` extra).
+
+The driver reads the inputs (any ``Document | Skip`` stream, e.g. `rasd.readers.iter_documents`),
+cuts them into partitions (`rasd.partitions`), and has Dask run the same pipeline as a
+single-process run on each partition; workers write Parquet files into the work folder, and the
+driver can then load them into the store in input order (`rasd.partitions.iter_dataset`), or leave
+the dataset to DuckDB/Spark users.
+
+``workers=0`` runs the partitions in this process without importing Dask: the single-process path
+never needs it. A rerun on the same work folder skips complete partitions and documents already
+done; a partition whose worker was killed left only a temporary file and is redone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rasd.document import Document
+from rasd.errors import InputError, RasdError
+from rasd.partitions import (
+    Partition,
+    Partitioning,
+    PartitionResult,
+    partition_items,
+    prepare_work_dir,
+    run_partition,
+)
+from rasd.pipeline import Skip
+
+if TYPE_CHECKING:
+    from rasd.ingest import IngestOptions, IngestReport
+    from rasd.store import Store
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+"""Called with the number of input items just finished (documents analysed, failed or skipped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleOptions:
+    """How to run: on a new local cluster of ``workers`` processes, on an existing one at
+    ``scheduler`` (``tcp://HOST:PORT``), or in this process (``workers=0``)."""
+
+    work_dir: str = "rasd-work"
+    workers: int = 2
+    scheduler: str | None = None
+    partition_size: int = 100
+    """Documents per partition: big enough to amortise scheduling, small enough to redo."""
+    in_flight: int = 2
+    """Partitions queued per worker (bounds the driver's memory)."""
+    processes: bool = True
+    """Local cluster workers as processes (real parallelism) or threads (quick start, tests)."""
+
+
+@dataclass
+class ScaleReport:
+    """Every input item accounted for: analysed, failed, skipped or already done."""
+
+    items: int = 0
+    partitions: int = 0
+    documents: int = 0
+    failed: int = 0
+    skipped: int = 0
+    resumed: int = 0
+    """Items already in a complete partition of an earlier run (not redone)."""
+    words: int = 0
+    cpu_seconds: float = 0.0
+    """CPU time the workers spent on the partitions, summed."""
+    wall_seconds: float = 0.0
+    peak_rss: dict[str, int] = field(default_factory=dict)
+    """Peak resident memory of each worker process, in bytes."""
+
+    def add(self, result: PartitionResult) -> None:
+        self.partitions += 1
+        self.documents += result.documents
+        self.failed += result.failed
+        self.skipped += result.skipped
+        self.words += result.words
+        self.cpu_seconds += result.cpu_seconds
+        self.peak_rss[result.worker] = max(self.peak_rss.get(result.worker, 0), result.peak_rss)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "partitions": self.partitions,
+            "documents": self.documents,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "resumed": self.resumed,
+            "words": self.words,
+            "cpu_seconds": round(self.cpu_seconds, 3),
+            "wall_seconds": round(self.wall_seconds, 3),
+            "peak_rss": dict(self.peak_rss),
+        }
+
+
+def analyse_to_parquet(
+    items: Iterable[Document | Skip],
+    *,
+    options: ScaleOptions = ScaleOptions(),
+    progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> ScaleReport:
+    """Analyse ``items`` partition by partition into the Parquet dataset in ``options.work_dir``
+    and report what became of every item. ``progress(n)`` is called as items are finished, and
+    ``on_total(n)`` with the number of items to do once the inputs have all been read."""
+    started = time.perf_counter()
+    work_dir = Path(options.work_dir)
+    try:
+        state = Partitioning(done=prepare_work_dir(work_dir))
+    except OSError as err:
+        raise InputError(f"{work_dir}: cannot use as work folder: {err.strerror or err}") from err
+    report = ScaleReport()
+    partitions = partition_items(_counted(items, state, on_total), size=options.partition_size,
+                                 state=state)  # fmt: skip
+    with _executor(options) as run:
+        for result in run(partitions, str(work_dir)):
+            report.add(result)
+            if progress is not None:
+                progress(result.documents + result.failed + result.skipped)
+    report.items, report.resumed = state.items, state.resumed
+    report.wall_seconds = time.perf_counter() - started
+    log.info("analysed into %s: %s", work_dir, report.to_dict())
+    return report
+
+
+def _counted(
+    items: Iterable[Document | Skip], state: Partitioning, on_total: Callable[[int], None] | None
+) -> Iterator[Document | Skip]:
+    yield from items
+    if on_total is not None:
+        on_total(state.items - state.resumed)
+
+
+def ingest_on_cluster(
+    store: Store,
+    items: Iterable[Document | Skip],
+    *,
+    scale: ScaleOptions,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+    on_total: Callable[[int], None] | None = None,
+    store_progress: Progress | None = None,
+) -> tuple[IngestReport, ScaleReport]:
+    """`rasd.ingest.ingest`, with the analysis done on a cluster: partitions are analysed into
+    the Parquet dataset in ``scale.work_dir``, then loaded into ``store`` in input order, so the
+    store ends up with exactly what a single-process ingest of the same items gives.
+    ``progress``/``on_total`` follow the analysis, ``store_progress`` the loading."""
+    from rasd.ingest import DEFAULT_INGEST_OPTIONS, store_documents
+    from rasd.partitions import iter_dataset
+
+    analysed = analyse_to_parquet(items, options=scale, progress=progress, on_total=on_total)
+    report = store_documents(
+        store,
+        iter_dataset(scale.work_dir),
+        options=options or DEFAULT_INGEST_OPTIONS,
+        progress=store_progress,
+    )
+    return report, analysed
+
+
+Runner = Callable[[Iterable[Partition], str], Iterator[PartitionResult]]
+
+
+@contextmanager
+def _executor(options: ScaleOptions) -> Iterator[Runner]:
+    if options.scheduler is None and options.workers <= 0:
+        yield _run_here
+        return
+    with _client(options) as client:
+        yield _DaskRunner(client, options.in_flight * _worker_count(client, options))
+
+
+def _run_here(partitions: Iterable[Partition], work_dir: str) -> Iterator[PartitionResult]:
+    for partition in partitions:
+        yield run_partition(partition, work_dir)
+
+
+@dataclass(frozen=True)
+class _DaskRunner:
+    client: Any
+    in_flight: int
+
+    def __call__(self, partitions: Iterable[Partition], work_dir: str) -> Iterator[PartitionResult]:
+        from distributed import as_completed
+
+        queue = iter(partitions)
+        pending = as_completed([self._submit(p, work_dir) for p in islice(queue, self.in_flight)])
+        for future in pending:
+            result: PartitionResult = future.result()
+            future.release()
+            following = next(queue, None)
+            if following is not None:
+                pending.add(self._submit(following, work_dir))
+            yield result
+
+    def _submit(self, partition: Partition, work_dir: str) -> Any:
+        return self.client.submit(
+            run_partition, partition, work_dir, key=f"rasd-{partition.name}", pure=False
+        )
+
+
+def _worker_count(client: Any, options: ScaleOptions) -> int:
+    workers = len(client.scheduler_info().get("workers", {}))
+    return max(workers, options.workers, 1)
+
+
+@contextmanager
+def _client(options: ScaleOptions) -> Iterator[Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise RasdError(
+            "running on several workers needs Dask: pip install 'rasd[scale]' (or use one worker)"
+        ) from err
+    if options.scheduler:
+        try:
+            client = Client(options.scheduler, timeout="20s")
+        except (OSError, TimeoutError) as err:
+            raise InputError(
+                f"{options.scheduler}: cannot reach the Dask scheduler: {err}"
+            ) from err
+        with client:
+            yield client
+        return
+    cluster = LocalCluster(
+        n_workers=options.workers,
+        threads_per_worker=1,
+        processes=options.processes,
+        dashboard_address=None,
+        silence_logs=logging.WARNING,
+    )
+    with cluster, Client(cluster) as client:
+        yield client
