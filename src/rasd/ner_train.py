@@ -40,20 +40,25 @@ def read_conll(path: str | Path) -> list[Sentence]:
     sentences: list[Sentence] = []
     tokens: list[str] = []
     tags: list[str] = []
-    with file.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            parts = line.split()
-            if not parts:
-                if tokens:
-                    sentences.append((tokens, tags))
-                tokens, tags = [], []
-                continue
-            if len(parts) < 2:
-                raise InputError(f"{file}:{number}: expected 'TOKEN TAG', got {line.strip()!r}")
-            tokens.append(parts[0])
-            tags.append(parts[-1])
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as err:
+        raise InputError(f"{file}: not UTF-8 text (byte {err.start}); give a CoNLL file") from err
+    for number, line in enumerate(lines, 1):
+        parts = line.split()
+        if not parts:
+            if tokens:
+                sentences.append((tokens, tags))
+            tokens, tags = [], []
+            continue
+        if len(parts) < 2:
+            raise InputError(f"{file}:{number}: expected 'TOKEN TAG', got {line.strip()!r}")
+        tokens.append(parts[0])
+        tags.append(parts[-1])
     if tokens:
         sentences.append((tokens, tags))
+    if not sentences:
+        raise InputError(f"{file}: no 'TOKEN TAG' lines; give a CoNLL file")
     return sentences
 
 

@@ -28,13 +28,16 @@ TYPES = {"ASSAULT": "assault", "PROTEST": "protest"}
 def _rows(path: Path) -> Iterator[dict[str, Any]]:
     if not path.exists():
         raise InputError(f"{path}: not found; pass the folder of the arabic-event-gsr data")
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                try:
-                    yield json.loads(line)
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{path}:{number}: not valid JSON ({err})") from err
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: not a readable UTF-8 JSONL file ({err})") from err
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as err:
+                raise InputError(f"{path}:{number}: not valid JSON ({err})") from err
 
 
 def detects(doc: Document, event_type: str) -> bool:

@@ -80,8 +80,18 @@ def evaluate_duckling(folder: str | Path, dims: Sequence[str] = tuple(DIMENSIONS
 def _read(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         raise InputError(f"{path}: missing; is this the duckling-ar folder of ../shared/data?")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: not a readable UTF-8 JSONL file ({err})") from err
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                raise InputError(f"{path}:{number}: not valid JSON ({err})") from err
+    return rows
 
 
 def _matches(found: list[Quantity], expected: Mapping[str, Any] | None) -> bool:

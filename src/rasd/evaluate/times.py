@@ -68,6 +68,10 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
         raise InputError(f"{path}: cannot read the Duckling corpus ({err.strerror})") from err
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{path}: not UTF-8 text (byte {err.start}); give the JSONL corpus"
+        ) from err
     for number, line in enumerate(lines, 1):
         if line.strip():
             try:
