@@ -105,6 +105,8 @@ class Store:
     # ----------------------------------------------------------------------- connection
 
     def _connect(self) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a database file; give a file path")
         if self.readonly and not self.path.exists():
             raise StoreError(f"{self.path}: no such database; create it with `rasd ingest`")
         if not self.readonly:
