@@ -57,6 +57,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except UnicodeDecodeError as err:  # a library reader that missed a binary file
+        print(
+            f"rasd: error: input is not UTF-8 text (byte {err.start}: {err.reason})",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    except OSError as err:  # an unreadable/unwritable path a command did not check itself
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"rasd: error: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("rasd: interrupted", file=sys.stderr)
         return 130

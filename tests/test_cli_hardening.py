@@ -1,0 +1,97 @@
+"""Bad input to the store and eval commands: one clear line on stderr and exit 1, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rasd.cli import main
+
+BINARY = bytes(range(128, 256)) * 4  # not UTF-8 anywhere
+
+
+def _binary(tmp: Path, name: str) -> Path:
+    path = tmp / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(BINARY)
+    return path
+
+
+def _folder_with(tmp: Path, name: str, content: bytes) -> Path:
+    (tmp / "data").mkdir()
+    (tmp / "data" / name).write_bytes(content)
+    return tmp / "data"
+
+
+CASES = [
+    ("events-db-is-folder", lambda t: ["events", "--db", str(t)], "is a folder"),
+    ("search-db-is-folder", lambda t: ["search", "x", "--db", str(t)], "is a folder"),
+    ("ingest-db-is-folder", lambda t: ["ingest", "--db", str(t), str(t)], "is a folder"),
+    (
+        "eval-times-binary",
+        lambda t: ["eval", "times", "--duckling", str(_binary(t, "time.jsonl"))],
+        "not UTF-8",
+    ),
+    (
+        "eval-ner-binary",
+        lambda t: ["eval", "ner", "--conll", str(_binary(t, "gold.txt"))],
+        "not UTF-8",
+    ),
+    (
+        "eval-ner-empty",
+        lambda t: ["eval", "ner", "--conll", str(_folder_with(t, "e.txt", b"\n\n") / "e.txt")],
+        "no 'TOKEN TAG' lines",
+    ),
+    (
+        "eval-quantities-binary",
+        lambda t: [
+            "eval",
+            "quantities",
+            "--duckling",
+            str(_folder_with(t, "number.jsonl", BINARY)),
+        ],
+        "not a readable UTF-8",
+    ),
+    (
+        "eval-quantities-bad-json",
+        lambda t: [
+            "eval",
+            "quantities",
+            "--duckling",
+            str(_folder_with(t, "number.jsonl", b"{x\n")),
+        ],
+        "number.jsonl:1: not valid JSON",
+    ),
+    (
+        "eval-events-binary",
+        lambda t: ["eval", "events", "--gsr", str(_folder_with(t, "assault_gsr.jsonl", BINARY))],
+        "not a readable UTF-8",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "message"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_one_line_and_exit_1(tmp_path, capsys, make, message):
+    argv = make(tmp_path)
+    code = main([*argv, "--errors", str(tmp_path / "errors.txt")] if argv[0] == "eval" else argv)
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert err.startswith("rasd: error: "), err
+    assert err.count("\n") == 1, err
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_unexpected_os_error_is_one_line(monkeypatch, capsys):
+    """The CLI's last net: an OSError a command did not turn into a RasdError still exits 1."""
+    from rasd.cli import search
+
+    def boom(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "rasd.db")
+
+    monkeypatch.setattr(search, "run", boom)
+    code = main(["search", "x"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == "rasd: error: rasd.db: Permission denied\n"
