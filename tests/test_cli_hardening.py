@@ -95,3 +95,13 @@ def test_unexpected_os_error_is_one_line(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert err == "rasd: error: rasd.db: Permission denied\n"
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http", ""])
+def test_serve_bad_port_is_a_usage_error(capsys, port):
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--port", port])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "argument --port" in err
+    assert "Traceback" not in err

@@ -19,10 +19,21 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--db", default="rasd.db", help="the store (SQLite file)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on")
+    p.add_argument("--port", type=port, default=8000, help="port to listen on (0-65535)")
     p.add_argument("--token-file", type=Path, help="file holding the bearer token for writes")
     p.add_argument("--cors-origin", action="append", default=[], help="allow this origin (CORS)")
     p.set_defaults(func=run)
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port number (out of range is a usage error, not a traceback)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535)")
+    return value
 
 
 def read_token(token_file: Path | None) -> str | None:
