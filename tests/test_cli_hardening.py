@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from rasd.cli import main
+from rasd.errors import InputError
+from rasd.pipeline import make_document
 
 BINARY = bytes(range(128, 256)) * 4  # not UTF-8 anywhere
 
@@ -105,3 +107,19 @@ def test_serve_bad_port_is_a_usage_error(capsys, port):
     assert exit_.value.code == 2
     assert "argument --port" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("text", ["قتل 3 أشخاص \ud800 في بغداد", "\udfff", "قال \ud83d"])
+def test_lone_surrogate_text_is_an_input_error(text):
+    with pytest.raises(InputError, match="not valid Unicode"):
+        make_document(text)
+
+
+def test_jsonl_with_a_lone_surrogate_escape_is_one_line(tmp_path, capsys):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "قتل 3 أشخاص \\ud800 في بغداد"}\n', encoding="utf-8")
+    code = main(["read", "--jsonl", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1, err
+    assert "not valid Unicode (U+D800" in err

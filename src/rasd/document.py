@@ -302,7 +302,14 @@ def content_id(text: str) -> str:
     """Stable id of a text: SHA-256 of its normalised matching view, 16 hex digits."""
     from rasd.text import normalise
 
-    digest = hashlib.sha256(normalise(text).text.encode("utf-8")).hexdigest()
+    try:
+        data = normalise(text).text.encode("utf-8")
+    except UnicodeEncodeError as err:  # a lone surrogate, e.g. from a JSON "\\ud800" escape
+        raise InputError(
+            f"text is not valid Unicode (lone surrogate U+{ord(err.object[err.start]):04X}); "
+            "fix the input's encoding or JSON escapes"
+        ) from err
+    digest = hashlib.sha256(data).hexdigest()
     return digest[:16]
 
 

@@ -63,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INPUT
+    except UnicodeEncodeError as err:  # e.g. a lone surrogate from a JSON "\\ud800" escape
+        code = ord(err.object[err.start])
+        print(
+            f"rasd: error: input is not valid Unicode (U+{code:04X}: {err.reason})", file=sys.stderr
+        )
+        return EXIT_INPUT
     except OSError as err:  # an unreadable/unwritable path a command did not check itself
         where = f"{err.filename}: " if err.filename else ""
         print(f"rasd: error: {where}{err.strerror or err}", file=sys.stderr)
