@@ -24,6 +24,7 @@ from rasd.claims_lexicon import Attribution, attribution_kind, phrase_hits
 from rasd.document import Claim, Count, Document, Event, Span, Token
 from rasd.events_lexicon import Lexicon
 from rasd.pipeline import stage
+from rasd.span_index import in_text_order, starting_in
 from rasd.text import clitic_candidates, normalise_text
 
 _COMPLEMENTISERS = frozenset({"ان", "بان", "فان", "لان", "انه", "انها", "انهم", "بانه", "بانها"})
@@ -74,6 +75,7 @@ def extract_claims(doc: Document) -> Document:
 def find_claims(doc: Document, options: ClaimOptions = DEFAULT_OPTIONS) -> tuple[Claim, ...]:
     """The claims of a segmented document, in text order."""
     table = Attribution.builtin()
+    doc = in_text_order(doc)
     tokens = doc.tokens
     starts = [t.start for t in tokens]
     claims: list[Claim] = []
@@ -246,9 +248,13 @@ def _name_head(tokens: tuple[Token, ...], kinds: list, lo: int, j: int) -> int:
     return j
 
 
+_LONGEST_ENTITY = 1000
+"""characters: no entity mention is longer, so one holding a token starts at most this far back"""
+
+
 def _entity_at(doc: Document, j: int, labels: frozenset[str] = frozenset()) -> Span | None:
     token = doc.tokens[j]
-    for ent in doc.entities:
+    for ent in starting_in(doc.entities, token.start - _LONGEST_ENTITY, token.start + 1):
         if ent.start <= token.start < ent.end and ent.label in (labels or _SPEAKER_LABELS):
             return doc.span(ent.start, ent.end, ent.english)
     return None
@@ -346,8 +352,8 @@ def _stance(view: _View, verb: tuple[str, str], a: int, b: int) -> str:
 
 
 def _date(doc: Document, a: int, b: int) -> str | None:
-    for t in doc.times:
-        if a <= t.start < b and t.value and t.kind != "duration":
+    for t in starting_in(doc.times, a, b):
+        if t.value and t.kind != "duration":
             return t.value
     return None
 
@@ -434,22 +440,28 @@ def _prep_claims(view: _View, via: Span | None) -> list[Claim]:
 
 
 def link_events(events: tuple[Event, ...], claims: tuple[Claim, ...]) -> tuple[Event, ...]:
-    """Each event (and its counts) gets the innermost claim whose content holds its trigger."""
-    if not claims:
+    """Each event (and its counts) gets the innermost claim whose content holds its trigger
+    (the first such claim on a tie). One sweep over events and claims in text order, keeping
+    the claims whose content is open at the current event (not a scan of all claims per event)."""
+    spans = sorted(
+        (c.content.start, c.content.end, k) for k, c in enumerate(claims) if c.content is not None
+    )
+    if not spans:
         return events
-    out = []
-    for event in events:
-        holders = [
-            c
-            for c in claims
-            if c.content is not None and c.content.start <= event.start < c.content.end
-        ]
-        if not holders:
-            out.append(event)
+    out = list(events)
+    open_: list[tuple[int, int, int]] = []
+    p = 0
+    for i in sorted(range(len(events)), key=lambda i: events[i].start):
+        at = events[i].start
+        while p < len(spans) and spans[p][0] <= at:
+            open_.append(spans[p])
+            p += 1
+        open_ = [s for s in open_ if s[1] > at]  # events come in order: a closed span stays so
+        if not open_:
             continue
-        claim = min(holders, key=lambda c: c.content.end - c.content.start if c.content else 0)
-        counts = tuple(_with_claim(count, claim.id) for count in event.counts)
-        out.append(replace(event, claim=claim.id, counts=counts))
+        claim = claims[min(open_, key=lambda s: (s[1] - s[0], s[2]))[2]]
+        counts = tuple(_with_claim(count, claim.id) for count in events[i].counts)
+        out[i] = replace(events[i], claim=claim.id, counts=counts)
     return tuple(out)
 
 

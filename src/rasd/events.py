@@ -28,6 +28,7 @@ from rasd.events_args import Clause, assign_counts, attach_arguments
 from rasd.events_lexicon import Lexicon, Trigger, match_forms
 from rasd.events_numbers import find_numbers
 from rasd.pipeline import stage
+from rasd.span_index import in_text_order
 
 _CLAUSE_PUNCT = frozenset("،,؛;:()!؟?.")
 _CLAUSE_WORDS = frozenset({"فيما", "بينما", "حيث", "لكن", "ولكن", "اذ", "الا", "بعدما", "عندما"})
@@ -106,17 +107,25 @@ def extract_events(doc: Document) -> Document:
 def find_events(doc: Document, options: EventOptions = DEFAULT_OPTIONS) -> tuple[Event, ...]:
     """The events of a segmented document (sentences and tokens), in text order."""
     lexicon = Lexicon.builtin()
+    doc = in_text_order(doc)
     tokens = doc.tokens
     starts = [t.start for t in tokens]
     numbers = find_numbers(doc)
+    firsts = [n.first for n in numbers]
+    in_order = firsts == sorted(firsts)
     events: list[Event] = []
     for s_index, sentence in enumerate(doc.sentences):
         lo = bisect_left(starts, sentence.start)
         hi = bisect_left(starts, sentence.end)
         for w_lo in range(lo, hi, options.max_sentence_tokens):
             w_hi = min(hi, w_lo + options.max_sentence_tokens)
+            here = (
+                numbers[bisect_left(firsts, w_lo) : bisect_left(firsts, w_hi)]
+                if in_order
+                else tuple(n for n in numbers if w_lo <= n.first < w_hi)
+            )
             found = _sentence_events(
-                doc, lexicon, numbers, s_index=s_index, bounds=(w_lo, w_hi), options=options
+                doc, lexicon, here, s_index=s_index, bounds=(w_lo, w_hi), options=options
             )
             events.extend(found[: options.max_events_per_sentence])
     return tuple(events)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from rasd.document import Count, Document, Entity, Event, Span, Token
 from rasd.events_numbers import NumberRef
+from rasd.span_index import starting_in
 from rasd.text import normalise, normalise_text
 
 if TYPE_CHECKING:
@@ -176,8 +177,8 @@ def _mentions(doc: Document, lexicon: Lexicon, clause: Clause) -> list[tuple[int
     out: list[tuple[int, int, Span]] = []
     starts = [t.start for t in tokens[clause.lo : clause.hi]]
     lo_char, hi_char = tokens[clause.lo].start, tokens[clause.hi - 1].end
-    for ent in doc.entities:
-        if lo_char <= ent.start < hi_char and ent.label in _ACTOR_LABELS:
+    for ent in starting_in(doc.entities, lo_char, hi_char):
+        if ent.label in _ACTOR_LABELS:
             first = clause.lo + bisect_left(starts, ent.start)
             end = max(first + 1, clause.lo + bisect_left(starts, ent.end))
             out.append((first, end, doc.span(ent.start, ent.end, ent.english)))
@@ -241,17 +242,17 @@ def _place(
 ) -> tuple[Span | None, str | None, bool]:
     """The event's place: a place named in its clause, else in its sentence (nearest to the
     trigger), else the article's dateline, else its main place (marked inferred)."""
-    places = [e for e in doc.entities if e.label in _PLACE_LABELS]
-    if not places:
-        return None, None, False
     tokens = doc.tokens
     at = tokens[trigger].start
     for scope in (clause, sentence):
         lo, hi = tokens[scope.lo].start, tokens[scope.hi - 1].end
-        here = [e for e in places if lo <= e.start < hi]
+        here = [e for e in starting_in(doc.entities, lo, hi) if e.label in _PLACE_LABELS]
         if here:
             best = max(here, key=lambda e: (_place_score(doc, e), -abs(e.start - at)))
             return (*_place_span(doc, best), False)
+    places = [e for e in doc.entities if e.label in _PLACE_LABELS]
+    if not places:
+        return None, None, False
     start = tokens[sentence.lo].start
     if tokens[sentence.lo].norm in {"حيث", "وحيث"}:  # حيث أطلقت …: "where" = the place just named
         before = [e for e in places if start - 200 <= e.end <= start]
@@ -301,8 +302,8 @@ def _main_place(places: list[Entity]) -> Entity:
 def _time(doc: Document, clause: Clause) -> tuple[Span | None, str | None, bool]:
     tokens = doc.tokens
     lo, hi = tokens[clause.lo].start, tokens[clause.hi - 1].end
-    for t in doc.times:
-        if lo <= t.start < hi and t.kind != "duration" and t.value and t.direction != "future":
+    for t in starting_in(doc.times, lo, hi):
+        if t.kind != "duration" and t.value and t.direction != "future":
             return doc.span(t.start, t.end), t.value, False
     if doc.published is None:
         return None, None, True
