@@ -73,3 +73,16 @@ def test_link_events_matches_a_full_scan(contents, starts, data):
     linked = link_events(events, claims)
     assert [e.claim for e in linked] == _reference(events, claims)
     assert [e.start for e in linked] == list(starts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(spans, max_size=10), spans)
+def test_quantity_overlap_check_matches_a_full_scan(claimed, span):
+    from itertools import accumulate
+
+    from rasd.quantities import _overlaps
+
+    taken = sorted(claimed)
+    lefts, reach = [a for a, _ in taken], list(accumulate((b for _, b in taken), max))
+    start, end = span
+    assert _overlaps(start, end, lefts, reach) == any(a < end and start < b for a, b in taken)

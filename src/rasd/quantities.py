@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
@@ -114,6 +115,7 @@ def _find(
     numbers = _fractions(combine(atoms, n), n)
     items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, norm)], n)
     taken = sorted(claimed)
+    lefts, reach = [a for a, _ in taken], list(accumulate((b for _, b in taken), max))
     out = []
     read_to = 0
     for bare in items:
@@ -124,7 +126,7 @@ def _find(
             continue
         read_to = item.end
         out.append(_to_quantity(item, norm))
-    return [q for q in _with_bare_units(out, norm) if not _overlaps(q.start, q.end, taken)]
+    return [q for q in _with_bare_units(out, norm) if not _overlaps(q.start, q.end, lefts, reach)]
 
 
 def _unreverse(atom: Atom, norm: NormalisedText) -> Atom:
@@ -220,8 +222,11 @@ def _in_phone(n: str, s: int, e: int) -> bool:
     return any(m.start() <= s and e <= m.end() for m in _PHONE.finditer(n, lo, e + 20))
 
 
-def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(a < end and start < b for a, b in spans)
+def _overlaps(start: int, end: int, lefts: Sequence[int], reach: Sequence[int]) -> bool:
+    """Does [start, end) overlap a claimed span? ``lefts``: the spans' sorted starts; ``reach``:
+    the running maximum of their ends (so this is a bisect, not a scan of every span)."""
+    k = bisect_left(lefts, end)  # the spans starting before ``end``
+    return k > 0 and reach[k - 1] > start
 
 
 # --------------------------------------------------------------------------- around a number
