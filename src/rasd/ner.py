@@ -77,7 +77,7 @@ class Resources:
 class Featurizer:
     """Turns sentences of normalised words into CRF feature lists, caching per-word work."""
 
-    def __init__(self, resources: Resources, *, cache_size: int = 200_000) -> None:
+    def __init__(self, resources: Resources, *, cache_size: int = 20_000) -> None:
         self.resources = resources
         self._cache: dict[str, tuple[list[str], ...]] = {}
         self._cache_size = cache_size
