@@ -117,3 +117,10 @@ def test_search_cli(db, capsys, example_text):
     assert "[ألماتي]" in out  # the snippet shows the original text, match marked
     assert main(["search", "بغداد", "--db", str(db)]) == 0
     assert "no documents match" in capsys.readouterr().out
+
+
+def test_ingest_into_unwritable_location_exit_1(tmp_path, capsys):
+    good = tmp_path / "a.txt"
+    good.write_text("نص.", encoding="utf-8")
+    assert main(["ingest", str(good), "--db", "/proc/rasd.db"]) == 1
+    assert "/proc/rasd.db: cannot open or create" in capsys.readouterr().err

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +14,9 @@ from rasd.text import segment
 
 
 def _entities(text: str):
-    return extract_entities(segment(Document(text))).entities
+    """Rule, lexicon and gazetteer mentions only: these tests pin the rules, whatever the
+    statistical tagger (rasd.ner) adds when it is installed."""
+    return find_entities(segment(Document(text)), EntityOptions(use_model=False))
 
 
 def _one(text: str, surface: str):
@@ -90,6 +90,12 @@ def test_resolve_nothing_is_unresolved():
     assert resolve_place((), PlaceContext()) is None
 
 
+def test_a_place_missing_from_the_gazetteer_is_explicitly_unresolved():
+    ent = _one('وصلت القافلة إلى مخيم "زقزوق" أمس.', "زقزوق")
+    assert (ent.label, ent.link, ent.kind) == ("LOC", None, "unresolved")
+    assert ent.english
+
+
 @pytest.mark.parametrize(
     ("text", "country"),
     [
@@ -135,6 +141,14 @@ def test_organisations(text, surface, english):
     assert (ent.label, ent.english) == ("ORG", english)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["ترعى الإبل في الصحراء", "أقيمت القاعدة العسكرية على الجزيرة", "شل الإضراب الحركة"],
+)
+def test_common_words_are_not_organisations(text):
+    assert not [e for e in _entities(text) if e.label == "ORG"]
+
+
 def test_unknown_organisation_from_a_trigger():
     ent = _one("قالت هيئة الطيران المدني إن…", "هيئة الطيران المدني")
     assert ent.label == "ORG"
@@ -155,6 +169,20 @@ def test_people_after_titles(text, surface):
         assert not [e for e in people if e.surface.startswith("باسم")]
     else:
         assert [e.surface for e in people][:1] == [surface]
+
+
+@pytest.mark.parametrize(
+    ("text", "people"),
+    [
+        ("قال الملك سلمان بن عبد العزيز إن المملكة", ["سلمان بن عبد العزيز"]),
+        ("وأشار الرئيس إلى أن الوضع مستقر", []),  # إلى is no name
+        ("قال الرئيس على هامش القمة", []),  # nor is على
+        ("قال الملك عبد الله الثاني إن… وأضاف الثاني", ["عبد الله الثاني"]),  # no ordinal coref
+        ("قال الشيخ محمد علي للصحفيين. وقال علي إن…", ["محمد علي"]),  # علي is too common
+    ],
+)
+def test_people_boundaries(text, people):
+    assert [e.surface for e in _entities(text) if e.label == "PER"] == people
 
 
 def test_family_name_corefers_with_the_full_name():
@@ -201,23 +229,24 @@ def test_no_crash_on_any_unicode(text):
     _check_offsets(extract_entities(segment(Document(text))))
 
 
-def _bounded(text: str, seconds: float) -> tuple:
-    start = time.process_time()
+def _bounded(text: str) -> tuple:
+    """Run the stage; the result is bounded by the input (speed is for benchmarks/entities.py,
+    which shows the stage is linear in the number of tokens)."""
     doc = extract_entities(segment(Document(text)))
-    assert time.process_time() - start < seconds  # a generous bound: linear, not a hang
     _check_offsets(doc)
+    assert len(doc.entities) <= len(doc.tokens)
     return doc.entities
 
 
 def test_ten_thousand_names():
     text = "، ".join(["الرئيس بشار الأسد", "الرياض", "رويترز", "جون كيري"] * 2500)
-    ents = _bounded(text, 60)
+    ents = _bounded(text)
     assert len(ents) >= 10_000
 
 
 def test_hundred_kilobyte_sentence_without_punctuation():
     text = " ".join(["قال الرئيس إن الوفد وصل إلى الرياض"] * 3000)[:100_000]
-    ents = _bounded(text, 60)
+    ents = _bounded(text)
     assert all(e.surface for e in ents)
 
 
@@ -232,7 +261,7 @@ def test_hundred_kilobyte_sentence_without_punctuation():
     ],
 )
 def test_latin_and_mixed_script(text):
-    _bounded(text, 10)
+    _bounded(text)
 
 
 def test_options_turn_off_coreference():

@@ -33,6 +33,11 @@ def test_default_pipeline_starts_with_the_text_layer():
     assert Pipeline.default(until="text").names == ("text",)
 
 
+def test_unknown_stage_name_for_until_is_an_error():
+    with pytest.raises(PipelineError, match="no stage named 'segment'"):
+        Pipeline.default(until="segment")
+
+
 def test_missing_requirement_is_reported_when_built():
     with pytest.raises(PipelineError, match=r"'needs_events' requires \['events'\]"):
         Pipeline([segment, _needs_events])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import pytest
@@ -10,7 +11,7 @@ from rasd.document import Document, Time
 from rasd.errors import ModelDataError
 from rasd.pipeline import Pipeline
 from rasd.quantities import QuantityOptions, extract_quantities, find_quantities
-from rasd.quantities_lexicon import read_table, trie_pattern
+from rasd.quantities_lexicon import Lexicon, read_table, trie_pattern
 from rasd.quantities_words import parse_number_words
 from rasd.text import segment
 
@@ -86,6 +87,7 @@ def _one(text, **kwargs):
         ("أصيب بـ16 طلقة", 16, "16"),
         ("و200 جريح", 200, "200"),
         ("ارتفع إلى 2,5 مليون", 2_500_000, "2,5 مليون"),
+        ("إلى 7415.\u200f2 ليرة", 2.7415, "7415.\u200f2 ليرة"),
     ],
 )
 def test_digits_in_every_script(text, value, surface):
@@ -168,6 +170,8 @@ def test_ranges(text, low, high):
         ("سعره 42 QAR", 42, "QAR"),
         ("سعره 20 دولار و43 سنت", 20.43, "USD"),
         ("ثمنه عشرة دولارات", 10, "USD"),
+        ("بقيمة دولار واحد", 1, "USD"),
+        ("خسر مئات الملايين من الدولارات", 100_000_000, "USD"),
     ],
 )
 def test_money(text, value, unit):
@@ -205,6 +209,7 @@ def test_percentages(text):
         ("دمرت النيران 320 هكتاراً", 320, "ha"),
         ("يمتد نحو 80 كيلو متراً", 80, "km"),
         ("تصل إلى 50 درجة مئوية", 50, "°C"),
+        ("بسرعة 40 كم/ساعة", 40, "km/h"),
         ("250 مل", 250, "ml"),
         ("لتران", 2, "l"),
         ("لتر ونصف", 1.5, "l"),
@@ -238,6 +243,10 @@ def test_measures(text, value, unit):
         ("مقتل اثنين من مقاتلي المقاومة", "مقاتلي", "fighters"),
         ("مصرع 12 جندياً وإصابة 11 آخرين", "جندياً", "troops"),
         ("عشرات القتلى والجرحى", "القتلى والجرحى", "killed and injured"),
+        ("ارتفع عدد القتلى إلى 50", "القتلى", "killed"),
+        ("قتل شخص واحد", "شخص", "people"),
+        ("ارتفعت حصيلة الضحايا إلى نحو 30", "الضحايا", "victims"),
+        ("بلغ عدد المعتقلين 200", "المعتقلين", "detainees"),
     ],
 )
 def test_counted_noun(text, surface, label):
@@ -274,6 +283,10 @@ def test_ordinals(text, value):
     assert (q.kind, q.value) == ("ordinal", value)
 
 
+def test_number_after_the_tatweel_article():
+    assert _one("الذكرى الـ50").value == 50
+
+
 def test_ordinals_can_be_left_out():
     assert find_quantities("للمرة الأولى", options=QuantityOptions(ordinals=False)) == []
 
@@ -303,12 +316,24 @@ def test_ordinals_can_be_left_out():
         "حصن متين",
         "نص البيان",
         "لست ضد الاستعانة بهم",
+        "أعدوا العدة",
+        "أرباح الربع الأخير",
         "الشيخ تميم بن حمد آل ثاني",
         "معسكر اللواء 15",
     ],
 )
 def test_not_quantities(text):
     assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize("text", ["خلال النصف الأول من العام", "أرباح الربع الثاني"])
+def test_part_of_a_year_is_no_fraction(text):
+    assert [q.kind for q in find_quantities(text)] == ["ordinal"]
+
+
+def test_a_new_clause_is_not_the_counted_noun():
+    first = find_quantities("مقتل 5 وإصابة 11 آخرين")[0]
+    assert (first.value, first.counted) == (5, None)
 
 
 def test_times_claim_their_numbers():
@@ -320,6 +345,14 @@ def test_times_claim_their_numbers():
     )
     found = extract_quantities(doc).quantities
     assert [q.value for q in found] == [3]
+
+
+def test_stage_is_in_the_default_pipeline_after_times_and_pickles():
+    names = Pipeline.default().names
+    assert "quantities" in names
+    if "times" in names:
+        assert names.index("times") < names.index("quantities")
+    assert pickle.loads(pickle.dumps(extract_quantities)) is extract_quantities
 
 
 def test_stage_in_a_pipeline():
@@ -340,6 +373,8 @@ def test_stage_in_a_pipeline():
         "-" * 3000 + "5",
         "1/" * 2000,
         ("9" * 20 + ",") * 300,
+        "لتران " * 5000,
+        "1 و" * 5000,
     ],
 )
 def test_absurd_input_is_bounded(text):
@@ -365,3 +400,19 @@ def test_trie_pattern_matches_exactly_its_words():
 def test_missing_table_is_a_clear_error():
     with pytest.raises(ModelDataError, match="reinstall"):
         read_table("no-such-table.tsv")
+
+
+def test_bundled_tables_are_consistent():
+    lexicon = Lexicon.builtin()
+    kinds = {"noun", "member", "piece", "group"}
+    assert all(entry.label and entry.kind in kinds for entry in lexicon.counted.values())
+    types = {w.type for w in lexicon.words.values()}
+    assert types <= {
+        "zero", "unit", "ten", "teen", "teen_head", "tens", "hundred", "scale",
+        "scale_plural", "scale_dual", "fraction", "vague", "few", "point", "ordinal",
+    }  # fmt: skip
+    codes = {c for c in lexicon.currencies.values() if c not in ("?", "cent")}
+    assert all(len(code) == 3 and code.isupper() for code in codes)
+    assert all(unit.factor > 0 and unit.count in (1, 2) for unit in lexicon.units.values())
+    roles = {"identifier", "family", "month_head", "month", "era", "year_head", "weekday", "period"}
+    assert set(lexicon.contexts.values()) <= roles

@@ -31,7 +31,7 @@ def store(tmp_path):
 
 @pytest.fixture
 def cheap():
-    return Pipeline.default(until="segment")
+    return Pipeline.default(until="text")
 
 
 def test_schema_is_migrated_and_recorded(store):
@@ -289,3 +289,20 @@ def test_sqlite_errors_never_leak(tmp_path):
     conn.close()
     with Store(path) as store, pytest.raises(StoreError):
         store.add_document(segment(Document("نص.")))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(min_size=1, max_size=80).filter(str.strip), query=st.text(max_size=30))
+def test_any_text_stores_and_any_query_searches_without_crashing(tmp_path_factory, text, query):
+    from rasd.errors import InputError
+
+    path = tmp_path_factory.mktemp("any") / "r.db"
+    with Store(path) as store:
+        store.add_document(segment(Document(text)))
+        try:
+            hits = search(store, query)
+        except InputError:
+            return  # a query with no words is refused with a clear error
+        assert all(hit.snippet is not None for hit in hits)

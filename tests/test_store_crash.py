@@ -29,7 +29,7 @@ from rasd.store import Store
 
 fields = FieldNames(text="content", published="date_extracted")
 with Store(sys.argv[1]) as store:
-    ingest(store, [sys.argv[2]], pipeline=Pipeline.default(until="segment"),
+    ingest(store, [sys.argv[2]], pipeline=Pipeline.default(until="text"),
            options=IngestOptions(fields=fields, batch_size=20))
 """
 

@@ -62,6 +62,14 @@ def _one(text, published=MONDAY, options=None):
         ("الساعة 3 فجر الخميس", "الساعة 3 فجر الخميس", "weekday", "hour", "2022-01-06T03:00"),
         ("منتصف ليل الأحد", "منتصف ليل الأحد", "weekday", "part-of-day", "2022-01-09"),
         ("في الستينيات", "الستينيات", "absolute", "decade", "1960/1969"),
+        ("قبل أيام", "قبل أيام", "vague", "day", None),
+        ("منذ سنوات", "منذ سنوات", "vague", "year", None),
+        ("طوال أشهر", "طوال أشهر", "duration", "month", None),
+        ("في غضون أسبوعين", "في غضون أسبوعين", "duration", "week", "P2W"),
+        ("بتاريخ 1436/9/15هـ", "1436/9/15هـ", "hijri", "day", "2015-07-02"),
+        ("في 2022/01/10", "2022/01/10", "absolute", "day", "2022-01-10"),
+        ("الأسبوع الأول من شهر مارس", "الأسبوع الأول من شهر مارس", "absolute", "week", "2021-W09"),
+        ("آخر أسبوع في سبتمبر 2014", "آخر أسبوع في سبتمبر 2014", "absolute", "week", "2014-W39"),
         ("في العشرينيات", "العشرينيات", "absolute", "decade", "2020/2029"),  # begun by 2022
         ("في التسعينيات", "التسعينيات", "absolute", "decade", "1990/1999"),
         ("القرن التاسع عشر", "القرن التاسع عشر", "absolute", "century", "1800/1899"),
@@ -150,6 +158,11 @@ def test_relative_offset_is_kept_and_no_value_without_publication_date(text, off
     assert _one(text).offset == offset  # kept when resolved too
 
 
+def test_days_of_a_holiday_are_the_holiday_not_a_vague_span():
+    (found,) = _times("خلال أيام عيد الفطر المبارك", published=date(2015, 7, 21))
+    assert (found.surface, found.value) == ("عيد الفطر المبارك", "2015-07-17")
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -166,6 +179,7 @@ def test_relative_offset_is_kept_and_no_value_without_publication_date(text, off
         "داخل إطار هذين الاثنين",
         "شملت المشروعات عقدين بلغت",
         "على مدى نصف السنة تقريبا",
+        "خلال أيام العيد قدمت الجمعية",
         "في 1800 موقع",
     ],
 )
@@ -227,6 +241,13 @@ def test_direction_option(text, past, future):
 )
 def test_nouns_starting_like_a_future_verb_do_not_turn_forward(text):
     assert _times(text)[-1].value == "2022-01-06"
+
+
+def test_the_next_day_counts_from_the_story_not_from_publication():
+    found = _one("وفي اليوم التالي عاد")
+    assert (found.value, found.offset) == (None, "P1D")
+    assert _one("اليوم التالي", options=TimeOptions(anaphoric=True)).value == "2022-01-11"
+    assert _one("الأسبوع المقبل").value == "2022-W03"  # المقبل counts from publication
 
 
 def test_future_tense_turns_a_bare_weekday_forward():

@@ -20,7 +20,7 @@ COLUMNS = {
     "units.tsv": 4,
     "numbers.tsv": 2,
     "ordinals.tsv": 3,
-    "modifiers.tsv": 2,
+    "modifiers.tsv": 3,
     "vague.tsv": 3,
     "markers.tsv": 2,
     "clock.tsv": 3,

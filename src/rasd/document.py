@@ -155,6 +155,8 @@ class Count:
     unit: str | None = None
     group: Span | None = None
     """Who or what is counted (``متظاهراً`` → protesters)."""
+    claim: str | None = None
+    """Id of the claim the figure is reported in (its speaker, channel and stance), if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +191,15 @@ class Event:
     claim: str | None = None
     """Id of the claim the event is reported in, if any."""
     summary: str = ""
+    tense: str = "past"
+    """``past`` (past verb), ``present`` (imperfect: habitual or ongoing), ``future`` (سـ) or
+    ``none`` (an event noun)."""
+    background: bool = False
+    """The trigger refers to an earlier or generic event (جريمة اغتيال), not the news."""
+    anchored: bool = False
+    """The sentence anchors the event: a past verb, a multiword trigger, a happening verb next to
+    it, a figure, or a second word for the same kind of event. A factual, anchored event is
+    *reported* news."""
 
 
 @dataclass(frozen=True, slots=True)

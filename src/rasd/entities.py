@@ -7,7 +7,8 @@ titles followed by a name (``الرئيس …``, ``وزير الخارجية ا�
 of a person's family name (``توكاييف``). Places split into GPE (countries, regions, cities) and
 LOC (fields, seas, rivers); nationality adjectives (``الكازاخية``) are NORP linked to their
 country. Every mention is then linked (`rasd.places`, `rasd.names`) and repeated mentions point
-at the first one through ``coref``.
+at the first one through ``coref``. A place that matches no gazetteer entry stays explicitly
+unresolved: ``link`` None and ``kind="unresolved"`` (its English name is a transliteration).
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ class Triggers:
     titles: frozenset[str]
     links: frozenset[str]
     stop: frozenset[str]
+    not_names: frozenset[str]
+    """Words never a name on their own (ordinals: الثاني)."""
     kind_cues: dict[str, str]
     """A noun that says what kind of place follows: محافظة → admin, مدينة → city."""
 
@@ -96,6 +99,7 @@ class Triggers:
             titles=frozenset(by_role.get("title", ())),
             links=frozenset(by_role.get("link", ())),
             stop=frozenset(by_role.get("stop", ())),
+            not_names=frozenset(by_role.get("notname", ())),
             kind_cues={
                 **dict.fromkeys(by_role.get("admin", ()), "admin"),
                 **dict.fromkeys(by_role.get("city", ()), "city"),
@@ -307,8 +311,10 @@ def _named(
         english = " ".join(res.names.english_token(n) for n in name)
         return Mention(first, last, "ORG", "rule", english, res.triggers.org[trigger])
     places = res.gazetteer.names.get((trigger, *name)) or res.gazetteer.names.get(name) or ()
-    spelled = None if places else " ".join(res.names.english_token(n) for n in name)
-    return Mention(first, last, "LOC", "rule", spelled, "other", places=places)
+    if places:
+        return Mention(first, last, "LOC", "rule", None, "other", places=places)
+    spelled = " ".join(res.names.english_token(n) for n in name)
+    return Mention(first, last, "LOC", "rule", spelled, "unresolved")
 
 
 def _title_mentions(
@@ -341,14 +347,20 @@ def _strip_conj(norm: str) -> str:
     return norm[1:] if norm[:1] in ("و", "ف") and len(norm) > 3 else norm
 
 
-def _name_like(norm: str, res: Resources, *, first: bool) -> bool:
-    """Can ``norm`` be part of a person's name? Frequent words only when they are very common
-    names (محمد، علي), never a preposition + article (بالجيش، والإنتاج)."""
-    if norm.startswith(NOT_NAME_PREFIXES) or len(norm) < 3:
-        return False
-    if norm in res.common:
-        return res.names.person_weight(norm) >= COMMON_NAME_WEIGHT
-    return res.names.is_person_token(norm) or not (first and norm.startswith("ال"))
+def _name_like(token: Token, res: Resources, *, first: bool) -> bool:
+    """Can the token be part of a person's name? Frequent words only when they are very common
+    names (محمد، علي — but not the preposition على), never a preposition + article (بالجيش،
+    والإنتاج); an unknown word with a proclitic letter is a word, not a name (بذكرى)."""
+    norm = token.norm
+    if norm.startswith(NOT_NAME_PREFIXES) or len(norm) < 3 or token.surface.endswith("ى"):
+        known = res.names.person_weight(norm) > 0 and norm not in res.common
+        return known and len(norm) >= 3  # مصطفى yes; إلى، على، حتى no
+    if norm in res.common or norm in res.triggers.not_names:
+        weight = res.names.person_weight(norm)
+        return weight >= COMMON_NAME_WEIGHT and norm not in res.triggers.not_names
+    if res.names.is_person_token(norm):
+        return True
+    return not norm.startswith(("و", "ف", "ب", "ل", "ك")) and not (first and norm[:2] == "ال")
 
 
 def _name_end(
@@ -365,10 +377,15 @@ def _name_end(
     while k < len(norms) and k - j < options.max_name_tokens:
         if tokens[k].kind != "word" or covered[k]:
             break
-        if norms[k] in res.triggers.links and k > j:
+        if norms[k] in res.triggers.links and k + 1 < len(norms):
+            while k + 1 < len(norms) and norms[k] in res.triggers.links:
+                k += 1  # بن، عبد، أبو join the next word: بن عبد العزيز is one name part
+            if tokens[k].kind != "word" or covered[k]:
+                break
             k += 1
+            end = k
             continue
-        if not _name_like(norms[k], res, first=k == j):
+        if not _name_like(tokens[k], res, first=k == j):
             break
         k += 1
         end = k
@@ -395,7 +412,7 @@ def _family_mentions(
         if m.label == "PER"
         and m.last - m.first >= 2
         and norms[m.last - 2] not in res.triggers.links
-        and (m.link is not None or norms[m.last - 1] not in res.common)
+        and (norms[m.last - 1] not in res.common or _curated_family(m, norms, res))
     }
     out = []
     for i, token in enumerate(tokens):
@@ -407,6 +424,12 @@ def _family_mentions(
                 out.append(Mention(i, i + 1, "PER", "coref", trim=trim, key=stem))
                 break
     return out
+
+
+def _curated_family(m: Mention, norms: list[str], res: Resources) -> bool:
+    """A curated person's family name counts even when it is a frequent word (الأسد), but not
+    an ordinal (عبد الله الثاني) or another word that is never a name on its own."""
+    return m.link is not None and norms[m.last - 1] not in res.triggers.not_names
 
 
 def _model_mentions(doc: Document, norms: list[str], res: Resources) -> list[Mention]:
@@ -458,6 +481,11 @@ def _link(
             out.append(replace(m, english=english))
         elif m.label == "ORG" and m.kind == "government" and not m.country:
             out.append(replace(m, country=main_country))
+        elif m.english is None:  # a tagger's ORG/MISC or an unresolved place: spell it out
+            tokens = norms[m.first : m.last]
+            english = " ".join(res.names.english_token(n) for n in tokens)
+            unresolved = m.label in ("GPE", "LOC") and not m.kind
+            out.append(replace(m, english=english, kind="unresolved" if unresolved else m.kind))
         else:
             out.append(m)
     return out

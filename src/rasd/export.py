@@ -83,7 +83,7 @@ def acled_row(store: Store, detail: ClusterDetail) -> dict[str, Any]:
         "actor1": actor1,
         "actor2": actor2,
         "iso": c.country or "",
-        "country": c.place if kind == "country" else (c.country or ""),
+        "country": _country_name(store, c.id, c.country),
         "admin1": c.place if kind == "admin" else "",
         "location": c.place or "",
         "latitude": c.lat if c.lat is not None else "",
@@ -98,10 +98,25 @@ def acled_row(store: Store, detail: ClusterDetail) -> dict[str, Any]:
 
 
 def _member_events(store: Store, detail: ClusterDetail) -> list[dict[str, Any]]:
+    """The cluster's events, those of its main type first (they name its ACLED type, mode and
+    actors), then by report and position."""
     rows = store.conn.execute(
-        "SELECT data FROM events WHERE cluster_id = ? ORDER BY doc_id, idx", (detail.cluster.id,)
+        "SELECT e.data FROM events e JOIN documents d ON d.id = e.doc_id WHERE e.cluster_id = ? "
+        "ORDER BY (e.type != ?), d.n, e.idx",
+        (detail.cluster.id, detail.cluster.type),
     )
     return [json.loads(r[0]) for r in rows]
+
+
+def _country_name(store: Store, cluster_id: int, code: str | None) -> str:
+    """The English name of the cluster's country, from a report that names it."""
+    row = store.conn.execute(
+        "SELECT k.place FROM link_keys k JOIN clusters c ON c.id = k.cluster_id "
+        "WHERE k.country = ? AND k.kind = 'country' AND k.place IS NOT NULL "
+        "ORDER BY (k.cluster_id != ?), k.doc_n LIMIT 1",
+        (code, cluster_id),
+    ).fetchone()
+    return str(row[0]) if row else (code or "")
 
 
 def _place_kind(store: Store, cluster_id: int) -> str | None:

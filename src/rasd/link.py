@@ -88,7 +88,8 @@ class LinkOptions:
     threshold: float = 0.5
     merge_threshold: float = 0.75
     """A report that links this strongly to two clusters merges them (they were one event)."""
-    max_candidates: int = 50
+    max_candidates: int = 100
+    members_per_cluster: int = 8
 
 
 DEFAULT_LINK_OPTIONS = LinkOptions()
@@ -322,28 +323,47 @@ def _key_from_row(row: Any) -> EventKey:
 
 
 def _candidates(store: Store, key: EventKey, options: LinkOptions) -> list[int]:
-    if key.date is None:
-        rows = store.conn.execute(
-            "SELECT id FROM clusters WHERE family = ? ORDER BY date_last DESC, id LIMIT ?",
-            (key.family, options.max_candidates),
-        )
-    else:
-        day = date.fromisoformat(key.date)
-        lo = (day - timedelta(days=options.window_days)).isoformat()
-        hi = (day + timedelta(days=options.window_days)).isoformat()
-        rows = store.conn.execute(
-            "SELECT id FROM clusters WHERE family = ? AND date_last >= ? AND date_first <= ? "
-            "ORDER BY id LIMIT ?",
-            (key.family, lo, hi, options.max_candidates),
-        )
-    return [r[0] for r in rows]
-
-
-def _members(store: Store, cluster_id: int) -> list[EventKey]:
-    rows = store.conn.execute(
-        "SELECT * FROM link_keys WHERE cluster_id = ? ORDER BY doc_n, idx LIMIT 20", (cluster_id,)
+    """Clusters of the same family within the date window whose country is unknown or one the
+    event's report names, nearest in date first (at most ``options.max_candidates``)."""
+    where = ["family = ?"]
+    params: list[object] = [key.family]
+    day = key.date
+    if day is not None:
+        when = date.fromisoformat(day)
+        where.append("date_last >= ? AND date_first <= ?")
+        params += [
+            (when - timedelta(days=options.window_days)).isoformat(),
+            (when + timedelta(days=options.window_days)).isoformat(),
+        ]
+    countries = sorted({c for c in (key.place.country, *key.named) if c and len(c) == 2})
+    if countries:
+        marks = ", ".join("?" for _ in countries)
+        where.append(f"(country IS NULL OR country IN ({marks}))")
+        params += countries
+    sql = (
+        "SELECT id FROM clusters WHERE "
+        + " AND ".join(where)
+        + " ORDER BY abs(julianday(coalesce(date_first, ?)) - julianday(?)), id DESC LIMIT ?"
     )
-    return [_key_from_row(r) for r in rows]
+    params += [day or "2000-01-01", day or "2000-01-01", options.max_candidates]
+    return [r[0] for r in store.conn.execute(sql, params)]
+
+
+def _load_members(
+    store: Store, cluster_ids: list[int], per_cluster: int
+) -> dict[int, list[EventKey]]:
+    """The first events (in arrival order) of each cluster, in one query."""
+    out: dict[int, list[EventKey]] = {c: [] for c in cluster_ids}
+    if not cluster_ids:
+        return out
+    marks = ", ".join("?" for _ in cluster_ids)
+    sql = (
+        "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY cluster_id ORDER BY doc_n, "
+        f"idx) AS r FROM link_keys WHERE cluster_id IN ({marks})) WHERE r <= ?"
+    )
+    for row in store.conn.execute(sql, [*cluster_ids, per_cluster]):
+        out[row["cluster_id"]].append(_key_from_row(row))
+    return out
 
 
 def cluster_scores(
@@ -353,12 +373,13 @@ def cluster_scores(
     members: dict[int, list[EventKey]] | None = None,
 ) -> dict[int, float]:
     """For each candidate cluster that ``key`` links to (at least the threshold), its best
-    score against the cluster's events."""
+    score against the cluster's first events."""
     members = {} if members is None else members
+    candidates = _candidates(store, key, options)
+    missing = [c for c in candidates if c not in members]
+    members.update(_load_members(store, missing, options.members_per_cluster))
     found = {}
-    for cluster_id in _candidates(store, key, options):
-        if cluster_id not in members:
-            members[cluster_id] = _members(store, cluster_id)
+    for cluster_id in candidates:
         score = max((link_score(key, m, options) for m in members[cluster_id]), default=0.0)
         if score >= options.threshold:
             found[cluster_id] = score

@@ -167,8 +167,12 @@ def _shape(norm: str) -> list[str]:
     else:
         kind = "other"
     out = [f"k={kind}", f"len={min(len(norm), 12)}"]
-    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3) if len(norm) > n]
-    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3) if len(norm) > n]
+    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3, 4) if len(norm) > n]
+    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3, 4) if len(norm) > n]
+    if kind == "ar" and len(norm) > 3:
+        # transliterated foreign names are rich in long-vowel letters (جوهانسن، فيرهوف)
+        vowels = sum(norm.count(v) for v in "اوي")
+        out.append(f"vr={min(4, 10 * vowels // len(norm) // 2)}")
     pre = next(
         (p for p in _PROCLITIC_PREFIXES if norm.startswith(p) and len(norm) > len(p) + 1), ""
     )

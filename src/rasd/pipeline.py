@@ -111,7 +111,10 @@ class Pipeline:
                 continue
             stages.append(func)
             if until is not None and stage_info(func).name == until:
-                break
+                return cls(stages)
+        if until is not None:
+            names = ", ".join(stage_info(f).name for f in stages)
+            raise PipelineError(f"no stage named {until!r} in the default pipeline ({names})")
         return cls(stages)
 
     @property

@@ -1,34 +1,39 @@
 """The quantities stage: numbers, number words, money, percentages, measures and what they count.
 
-One compiled regex finds every number atom in the normalised view of a text (digits in any script
-are already 0-9 there, number words are a prefix trie); `rasd.quantities_words.combine` joins atoms
-into numbers; this module then reads the few words around each number: a qualifier before it
-(نحو، أكثر من، بين … و …), and after it a currency, a unit, a percent sign or the noun it counts.
+Two compiled regexes find every number atom in the normalised view of a text (digits in any script
+are already 0-9 there; number words with their clitics are one prefix trie);
+`rasd.quantities_words.combine` joins atoms into numbers; this module then reads the few words
+around each number: a qualifier before it (نحو، أكثر من، بين … و …), and after it a currency, a
+unit, a percent sign or the noun it counts (or, before it, the noun of a tally: عدد القتلى).
 Numbers that name things (المادة 5، phone numbers) or belong to a date (10 يناير 2022; every span
 the times stage claimed) are dropped. Offsets are mapped back to the original text.
+
+Values follow ACLED's conventions for vague figures: عشرات = 10, مئات = 100, آلاف = 1000 (qualifier
+``vague``); بضعة / عدة = 3 with ``value_max`` 9 (qualifier ``few``: three to nine, as بضع means).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 from rasd.document import Document, Quantity, Span
 from rasd.pipeline import stage
+from rasd.quantities_counted import counted_after, counted_before, noun_before, product_after
 from rasd.quantities_lexicon import (
     ARABIC_LETTER,
-    Counted,
     Phrases,
     Unit,
     phrase_after,
     phrase_before,
+    phrase_before_word,
     tokens_after,
     tokens_before,
     trie_pattern,
 )
-from rasd.quantities_words import LEXICON, Number, combine, find_atoms
+from rasd.quantities_words import LEXICON, Atom, Number, combine, find_atoms
 from rasd.text import NormalisedText, normalise
 
 
@@ -43,8 +48,6 @@ class QuantityOptions:
 
 
 DEFAULT_OPTIONS = QuantityOptions()
-
-T = TypeVar("T")
 
 _PHONE = re.compile(
     r"(?:\+|\b00)[0-9][0-9 \-]{6,}[0-9]"
@@ -67,7 +70,6 @@ _AFTER = Phrases(LEXICON.qualifiers_after)
 _CURRENCIES = Phrases(LEXICON.currencies)
 _COUNTRIES = Phrases(LEXICON.country_currency)
 _UNITS = Phrases(LEXICON.units)
-_COUNTED = Phrases(LEXICON.counted)
 _BARE_UNIT = re.compile(
     rf"(?<![{ARABIC_LETTER}])(?:(?P<dual>"
     + trie_pattern(f for f, u in LEXICON.units.items() if u.count == 2)
@@ -108,8 +110,9 @@ def _find(
     norm: NormalisedText, options: QuantityOptions, claimed: Iterable[tuple[int, int]]
 ) -> list[Quantity]:
     n = norm.text
-    numbers = _fractions(combine(find_atoms(n), n), n)
-    items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, n)], n)
+    atoms = [_unreverse(atom, norm) if atom.type == "digits" else atom for atom in find_atoms(n)]
+    numbers = _fractions(combine(atoms, n), n)
+    items = _merge_ranges([_Item(x.start, x.end, x) for x in numbers if not _excluded(x, norm)], n)
     taken = sorted(claimed)
     out = []
     read_to = 0
@@ -120,26 +123,50 @@ def _find(
         if item is None or (item.kind == "ordinal" and not options.ordinals):
             continue
         read_to = item.end
-        quantity = _to_quantity(item, norm)
-        if not _overlaps(quantity.start, quantity.end, taken):
-            out.append(quantity)
-    return _with_bare_units(out, norm)
+        out.append(_to_quantity(item, norm))
+    return [q for q in _with_bare_units(out, norm) if not _overlaps(q.start, q.end, taken)]
+
+
+def _unreverse(atom: Atom, norm: NormalisedText) -> Atom:
+    """``7415.\u200f2`` is 2.7415: text that went through a right-to-left conversion keeps the
+    digits after the point first, with a right-to-left mark after the point (wire copy)."""
+    point = norm.text.find(".", atom.start, atom.end)
+    if point < 0:
+        return atom
+    after = norm.ends[point]
+    if norm.original[after : after + 1] != "\u200f":
+        return atom
+    fraction, whole = norm.text[atom.start : point], norm.text[point + 1 : atom.end]
+    if not (fraction.isdigit() and whole.isdigit()):
+        return atom
+    return replace(atom, value=float(f"{whole}.{fraction}"))
 
 
 def _with_bare_units(found: list[Quantity], norm: NormalisedText) -> list[Quantity]:
     """Add the measures written without a number: a dual (لتران = 2 l) or a unit and a fraction
-    (لتر ونصف = 1.5 l)."""
+    (لتر ونصف = 1.5 l). ``found`` is in text order and without overlaps."""
+    starts = [q.start for q in found]
+    dropped: set[int] = set()
+    extra = []
     for m in _BARE_UNIT.finditer(norm.text):
         start, end = norm.to_original(m.start(), m.end())
-        inside = [q for q in found if start <= q.start and q.end <= end]  # the نصف of لتر ونصف
-        if _overlaps(start, end, [(q.start, q.end) for q in found if q not in inside]):
-            continue
+        near = range(max(0, bisect_left(starts, start) - 1), bisect_left(starts, end))
+        hit = [k for k in near if found[k].start < end and start < found[k].end]
+        if any(not (start <= found[k].start and found[k].end <= end) for k in hit):
+            continue  # overlaps a quantity it does not contain
+        dropped.update(hit)  # the نصف of لتر ونصف
         unit = LEXICON.units[m["dual"] or m["unit"]]
         value = unit.count + (LEXICON.words[m["fraction"]].value if m["fraction"] else 0.0)
         surface = norm.original[start:end]
-        bare = Quantity(start, end, surface, value, kind="measure", unit=unit.unit)
-        found = sorted([*(q for q in found if q not in inside), bare], key=lambda q: q.start)
-    return found
+        extra.append(Quantity(start, end, surface, value, kind="measure", unit=unit.unit))
+    if not extra:
+        return found
+    kept = [q for k, q in enumerate(found) if k not in dropped]
+    return sorted([*kept, *extra], key=_start)
+
+
+def _start(quantity: Quantity) -> int:
+    return quantity.start
 
 
 @stage(name="quantities", requires=("tokens",), assigns=("quantities",))
@@ -153,9 +180,9 @@ def extract_quantities(doc: Document) -> Document:
 # --------------------------------------------------------------------------- what is no quantity
 
 
-def _excluded(number: Number, n: str) -> bool:
-    """Identifiers, phone numbers, clock times, dates and month names."""
-    s, e = number.start, number.end
+def _excluded(number: Number, norm: NormalisedText) -> bool:
+    """Identifiers, phone numbers, clock times, dates, month names and family names."""
+    n, s, e = norm.text, number.start, number.end
     if not number.words:
         digits = n[s:e].lstrip("-")
         if len(digits) > 1 and digits[0] == "0" and "." not in digits:
@@ -170,11 +197,15 @@ def _excluded(number: Number, n: str) -> bool:
     role = before[1] if before else None
     if role == "identifier" or (role == "month_head" and number.kind == "ordinal"):
         return True
+    if role == "family" and before is not None:
+        return norm.original[norm.starts[before[0]]] == "آ"  # آل ثاني, not الـ50
     if role == "month" and not number.words and number.value == int(number.value):
         return True  # the year of "10 يناير 2022"
     if role == "year_head" and not number.words and _is_year(number.value):
         return True  # عام 2014، منذ 2011
     after = phrase_after(n, e, _CONTEXTS)
+    if after and after[1] == "period":
+        return number.atoms == 1 and number.value < 1 and n.startswith("ال", s)  # الربع الثاني
     if after and after[1] in ("month", "era") and number.kind == "cardinal":
         return number.value == int(number.value) and (after[1] == "era" or number.value <= 31)
     return number.atoms == 1 and LEXICON.contexts.get(n[s:e]) == "weekday"  # الاثنين
@@ -199,13 +230,12 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 def _read_before(item: _Item, n: str) -> _Item:
     if item.qualifier != "exact" or item.number.kind == "ordinal":
         return item
+    if item.number.qualifier != "exact":
+        return replace(item, qualifier=item.number.qualifier)  # عشرات، بضعة: no other qualifier
     found = phrase_before(n, item.start, _BEFORE)
     if found is None:
-        return replace(item, qualifier=item.number.qualifier)
-    start, qualifier = found
-    if item.number.qualifier != "exact":
-        return replace(item, qualifier=item.number.qualifier)
-    return replace(item, start=start, qualifier=qualifier)
+        return item
+    return replace(item, start=found[0], qualifier=found[1])
 
 
 def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
@@ -234,10 +264,21 @@ def _read_after(item: _Item, n: str, options: QuantityOptions) -> _Item | None:
     if symbol is not None:
         start, unit = symbol
         return replace(item, start=start, kind="money", unit=unit)
-    item = replace(item, qualifier=_qualifier_after(n, item))
+    one = item.number.words and item.number.atoms == 1 and item.number.value in (1, 2)
+    if one:  # واحد and اثنان follow what they count: "دولار واحد", "شخص واحد"
+        named = phrase_before_word(n, item.start, _CURRENCIES)
+        if named is not None:
+            return replace(item, start=named[0], kind="money", unit=named[1])
+    qualifier = _qualifier_after(n, item)
+    if qualifier != item.qualifier:
+        item = replace(item, qualifier=qualifier)
     if options.counted:
-        item = replace(item, counted=_counted_after(n, item.end))
-    if item.counted is not None and item.qualifier == "exact":
+        counted = counted_after(n, item.end) or counted_before(n, item.start)
+        if counted is None and one:
+            counted = noun_before(n, item.start)
+        if counted is not None:
+            item = replace(item, counted=counted)
+    if item.counted is not None and item.qualifier == "exact" and item.counted[0] > item.end:
         found = phrase_after(n, item.counted[1], _AFTER)
         item = replace(item, qualifier=found[1]) if found else item  # 50 شخصاً تقريباً
     return item
@@ -248,7 +289,7 @@ def _measure(item: _Item, n: str, end: int, unit: Unit) -> _Item:
     symbol = None if kind == "percent" else unit.unit
     item = replace(item, end=end, kind=kind, unit=symbol)
     item = replace(item, qualifier=_qualifier_after(n, item))
-    product = _product_after(n, end) if kind == "measure" else None
+    product = product_after(n, end) if kind == "measure" else None
     return replace(item, counted=product)
 
 
@@ -262,7 +303,7 @@ def _qualifier_after(n: str, item: _Item) -> str:
 def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
     """(end, ISO code, 0) of a currency after ``pos``: a word or symbol, maybe a country adjective,
     maybe "و43 سنت" (cents, folded into the value by the caller)."""
-    found = phrase_after(n, pos, _CURRENCIES)
+    found = phrase_after(n, pos, _CURRENCIES) or _definite_currency(n, pos)
     if found is None:
         return None
     end, code, _ = found
@@ -277,90 +318,22 @@ def _money_after(n: str, pos: int) -> tuple[int, str, float] | None:
     return end, code, 0.0
 
 
+def _definite_currency(n: str, pos: int) -> tuple[int, str, int] | None:
+    """ "مئات الملايين من الدولارات": a currency named after من with the article."""
+    tokens = tokens_after(n, pos, 2)
+    if len(tokens) < 2 or tokens[0].group() != "من" or n[pos : tokens[0].start()].strip():
+        return None
+    word = tokens[1].group()
+    code = LEXICON.currencies.get(word[2:]) if word.startswith("ال") else None
+    return (tokens[1].end(), code, tokens[1].start()) if code else None
+
+
 def _symbol_before(n: str, pos: int) -> tuple[int, str] | None:
     """``$10``, ``€ 20``: a currency symbol right before the number."""
     found = phrase_before(n, pos, _CURRENCIES, clitics=False)
     if found is None or n[found[0]].isalpha() or found[1] == "cent":
         return None
     return found
-
-
-def _counted_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    """The noun a number counts: "جندياً", "من أفراد قوات الأمن", "متجر ومصرف"."""
-    tokens = tokens_after(n, pos, 1)
-    if not tokens or n[pos : tokens[0].start()].strip():
-        return None
-    start = tokens[0].start()
-    after_min = tokens[0].group() == "من"
-    if after_min:
-        start = tokens[0].end()
-    head = _noun_at(n, start)
-    if head is None:
-        return None
-    end, entry, noun_start = head
-    if after_min and entry.kind == "noun" and not _definite(n, noun_start, end):
-        return None  # "أربعة من أشهر …": من + an indefinite noun is no partitive
-    label = entry.label
-    if entry.kind in ("member", "piece"):
-        group = _group_after(n, end)
-        if group is not None:
-            end, group_label = group
-            label = f"members of the {group_label}" if entry.kind == "member" else group_label
-    elif entry.kind == "group":
-        label = f"members of the {label}"
-    more = _AND.match(n, end)
-    if more and entry.kind == "noun":
-        second = _noun_at(n, more.end())
-        # "متجر ومصرف", "القتلى والجرحى"; not "12 جنديا وإصابة": the accusative of a counted
-        # noun (جنديا) is not shared by a noun that starts a new phrase (وإصابة)
-        agree = second is not None and (n[end - 1] != "ا" or n[second[0] - 1] == "ا")
-        if second is not None and agree and second[1].kind == "noun":
-            end = second[0]
-            label = f"{label} and {second[1].label}"
-    return noun_start, end, label
-
-
-def _definite(n: str, start: int, end: int) -> bool:
-    """Is the noun phrase at ``n[start:end]`` definite: with the article (المتظاهرين، رجال الأمن)
-    or a sound plural in construct before a definite noun (مقاتلي المقاومة)? Not "من أشهر
-    العاملين", where أشهر is an elative ("the best known of")."""
-    words = n[start:end].split()
-    if any(word.startswith(("ال", "لل")) for word in words):
-        return True
-    following = tokens_after(n, end, 1)
-    return n[end - 1] == "ي" and bool(following) and following[0].group().startswith("ال")
-
-
-def _noun_at(n: str, pos: int) -> tuple[int, Counted, int] | None:
-    found = phrase_after(n, pos, _COUNTED, clitics=True)
-    if found is None:
-        tokens = tokens_after(n, pos, 1)
-        word = tokens[0].group() if tokens else ""
-        if word.startswith(("ال", "لل")) and len(word) > 4:
-            bare = word[2:]
-            entry = LEXICON.counted.get(bare)
-            if entry is not None:
-                return tokens[0].end(), entry, tokens[0].start()
-        return None
-    return found
-
-
-def _group_after(n: str, pos: int) -> tuple[int, str] | None:
-    tokens = tokens_after(n, pos, 1)
-    start = pos
-    if tokens and tokens[0].group() == "من":
-        start = tokens[0].end()
-    found = phrase_after(n, start, _COUNTED)
-    if found is None or found[1].kind != "group":
-        return None
-    return found[0], found[1].label
-
-
-def _product_after(n: str, pos: int) -> tuple[int, int, str | None] | None:
-    tokens = tokens_after(n, pos, 2)
-    if len(tokens) == 2 and tokens[0].group() == "من" and tokens[1].group()[0].isalpha():
-        return tokens[1].start(), tokens[1].end(), None
-    return None
 
 
 # --------------------------------------------------------------------------- ranges, fractions

@@ -205,6 +205,8 @@ _TOKEN = re.compile(
 )
 _PROCLITIC = re.compile(r"^(?:[وف]?[بل]|[وف])(?=..)")
 _WINDOW = 60
+_SHORT = 20
+"""Longer than any word of the tables: enough to read the last word before a position."""
 
 
 def tokens_after(n: str, pos: int, limit: int = 5) -> list[re.Match[str]]:
@@ -246,12 +248,13 @@ def phrase_before(
     n: str, pos: int, phrases: Phrases[T], *, clitics: bool = True
 ) -> tuple[int, T] | None:
     """(start, value) of the longest phrase of ``phrases`` ending just before ``pos``."""
-    tokens = tokens_before(n, pos, phrases.size)
-    if not tokens or n[tokens[-1].end() : pos].strip(" \t"):
+    tail = list(_TOKEN.finditer(n, max(0, pos - _SHORT), pos))  # the last word first: cheap
+    if not tail or n[tail[-1].end() : pos].strip(" \t"):
         return None
-    last = tokens[-1].group()
+    last = tail[-1].group()
     if last not in phrases.last and not (clitics and _PROCLITIC.sub("", last) in phrases.last):
         return None
+    tokens = tokens_before(n, pos, phrases.size)
     for size in range(len(tokens), 0, -1):
         phrase = " ".join(t.group() for t in tokens[-size:])
         for key in _variants(phrase, clitics):
@@ -265,3 +268,9 @@ def _variants(phrase: str, clitics: bool) -> tuple[str, ...]:
         return (phrase,)
     stripped = _PROCLITIC.sub("", phrase)
     return (phrase, stripped) if stripped != phrase else (phrase,)
+
+
+def phrase_before_word(n: str, pos: int, phrases: Phrases[T]) -> tuple[int, T] | None:
+    """A one-word entry of ``phrases`` (an Arabic word) right before ``pos``."""
+    found = phrase_before(n, pos, phrases, clitics=False)
+    return found if found is not None and n[found[0]].isalpha() else None

@@ -110,8 +110,8 @@ def _word_atom(text: str, start: int, end: int) -> Atom | None:
             break
     wa, pre, al = _PREFIXES[prefix]
     entry = LEXICON.words[word]
-    if (entry.dialect and (pre or al)) or (pre and len(word) < 3):
-        return None  # المتين "the solid", لست "I am not"
+    if (entry.dialect and (pre or al)) or (pre and len(word) < 3) or (al and entry.type == "few"):
+        return None  # المتين "the solid", لست "I am not", العدة "the gear"
     first = start + len(wa) + len(pre)
     return Atom(
         first,

@@ -52,11 +52,14 @@ class TimeOptions:
 
     ``direction``: ``past`` (news: a bare "الإثنين" is the latest Monday on or before publication)
     or ``future`` (Duckling: the next one). ``tense``: let a future tense in the sentence (سـ،
-    سوف) turn the default direction forward.
+    سوف) turn the default direction forward. ``anaphoric``: resolve اليوم التالي، الأسبوع السابق
+    against publication too (Duckling does); by default they keep their offset and no value, since
+    in news they count from the last date the story told.
     """
 
     direction: str = "past"
     tense: bool = True
+    anaphoric: bool = False
 
     def __post_init__(self) -> None:
         if self.direction not in DIRECTIONS:
@@ -94,7 +97,7 @@ def find_times(doc: Document, options: TimeOptions = DEFAULT_OPTIONS) -> tuple[T
         direction = options.direction
         if options.tense and direction == "past" and _future_tense(norm.text, parts):
             direction = "future"
-        fields = resolve(parts, Reference(day, moment, direction))
+        fields = resolve(parts, Reference(day, moment, direction, options.anaphoric))
         start, end = norm.to_original(parts.start, parts.end)
         end = _balance_parenthesis(doc.text, start, end)
         times.append(Time(start=start, end=end, surface=doc.text[start:end], **fields))

@@ -31,7 +31,7 @@ _MONTH_BEFORE = re.compile(
 _YEAR_AFTER = re.compile(r"\s*(?:[^\u0621-\u064a\s]|و|$)")
 AND = re.compile(r"\s*و\s*")
 RANGE = re.compile(r"\s*(?:-|–|الي|الى|حتي|وحتي|حتى|وحتى|لغايه|ولغايه|لغاية|ولغاية)\s*")
-ISO_DATE = re.compile(r"\d{4}-")
+ISO_DATE = re.compile(r"\d{4}[-/]")
 
 
 @dataclass(slots=True)
@@ -77,6 +77,8 @@ class Parts:
     """The year relative to the reference (السنة القادمة: 1) when no year is written."""
     day_to: int | None = None
     """The last day of a day range in one month (13 الى 15 تموز)."""
+    anaphoric: bool = False
+    """Counted from the narrative rather than publication (اليوم التالي، الأسبوع السابق)."""
     to: Parts | None = None
     """The end of a range (من 13 تموز الى 15 تموز، من الساعة 3 الى الساعة 4)."""
 

@@ -16,6 +16,9 @@ _LAST = ("الاخير", "الاخيرة", "الاخيره")
 
 def nth(r: Reader, i: int) -> Result:
     """ثالث ثلاثاء في أيلول، آخر اثنين من الشهر القادم، ثالث يوم من شهر عشرة، اليوم الأخير من…"""
+    week = _week_of_month(r, i)
+    if week is not None:
+        return week
     n = r.at(i, "ord")
     k = i + 1
     if n is None and r.at(i, "edge") == "end" and r.word(i) == "اخر":
@@ -25,6 +28,10 @@ def nth(r: Reader, i: int) -> Result:
     if n is None or n > 5:
         return None
     parts = Parts(0, 0, nth=n)
+    unit = r.at(k, "unit", k - 1)
+    if unit is not None and unit[0] == "week" and unit[1] == 1 and not unit[2]:
+        parts.role = "week"  # أول أسبوع من أكتوبر، آخر أسبوع في سبتمبر
+        return _month_and_year(r, k + 1, parts)
     said_day = k < len(r.atoms) and r.word(k) == "يوم" and r.adjacent(k - 1, k)
     if said_day:
         k += 1
@@ -36,10 +43,27 @@ def nth(r: Reader, i: int) -> Result:
         return None
     elif n > 0:
         parts.day, parts.nth = n, None
+    return _month_and_year(r, k, parts)
+
+
+def _month_and_year(r: Reader, k: int, parts: Parts) -> Result:
     m = _month(r, k, parts, k - 1, has_day=True) or _relative_month(r, k, parts)
     if m is None:
         return None
     return (year(r, m, parts, m - 1) or m), parts
+
+
+def _week_of_month(r: Reader, i: int) -> Result:
+    """الأسبوع الأول من شهر أكتوبر، الأسبوع الأخير في سبتمبر."""
+    unit = r.at(i, "unit")
+    if unit is None or unit[0] != "week" or unit[1] != 1 or not unit[2]:
+        return None
+    n = r.at(i + 1, "ord", i)
+    if n is None and r.at(i + 1, "fill", i) in _LAST:
+        n = -1
+    if n is None or n > 5:
+        return None
+    return _month_and_year(r, i + 2, Parts(0, 0, nth=n, role="week"))
 
 
 def _relative_month(r: Reader, k: int, parts: Parts) -> int | None:

@@ -22,7 +22,7 @@ Entry = tuple[str, Any]
 _LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
 _DIGIT_ATOMS = (
     r"(?P<clock>(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:]))"
-    r"|(?P<ndate>(?<![\d/.\-])(?:\d{4}-\d{1,2}-\d{1,2}"
+    r"|(?P<ndate>(?<![\d/.\-])(?:\d{4}(?:-\d{1,2}-|/\d{1,2}/)\d{1,2}"
     r"|\d{1,2}(?: ?/ ?| ?- ?|\.)\d{1,2}(?: ?/ ?| ?- ?|\.)\d{2,4}"
     r"|\d{1,2}/\d{4}|\d{1,2}/\d{1,2})(?![\d/.\-]))"
     r"|(?P<num>(?<![\d.,])\d{1,5}(?![\d.,]\d|\d))"
@@ -101,8 +101,10 @@ def builtin() -> Lexicon:
             add("ال" + form, ("numw", int(value)))  # الأيام الثلاثة
     for form, number in _ordinal_forms(_rows("ordinals.tsv")):
         add(form, ("ord", number))
-    for form, step in _rows("modifiers.tsv"):
+    for form, step, anaphoric in _rows("modifiers.tsv"):
         add(form, ("mod", int(step)))
+        if anaphoric == "1":
+            add(form, ("anaphor", True))
     for form, direction, grain in _rows("vague.tsv"):
         add(form, ("vague", (direction, grain)))
     for form, role in _rows("markers.tsv"):

@@ -7,8 +7,13 @@ a last pass joins ranges (من 13 تموز الى 15 تموز).
 
 from __future__ import annotations
 
+import re
+
 from rasd.times_atoms import MAX_GAP, RANGE, Atom, Parts, Reader, Result, read_number
 from rasd.times_dates import anchor, clock, nth, year
+
+# A plural unit followed by what it belongs to (أيام العيد، أيام شهر رمضان) is not a count.
+_CONSTRUCT = re.compile(r"\s+(?:ال|عيد|شهر)")
 
 # Categories of atoms that can be an expression on their own (the others need a neighbour).
 _ALONE = frozenset(
@@ -23,8 +28,8 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
     i = 0
     last = len(atoms) - 1
     while i <= last:
-        alone = atoms[i].cats.keys().isdisjoint(_ALONE) and not reader.bare_year(i)
-        if alone and (i == last or atoms[i + 1].start - atoms[i].end > MAX_GAP):
+        lonely = atoms[i].cats.keys().isdisjoint(_ALONE) and not reader.bare_year(i)
+        if lonely and (i == last or atoms[i + 1].start - atoms[i].end > MAX_GAP):
             i += 1  # a number or a word that needs a neighbour, and has none
             continue
         result = (
@@ -44,6 +49,7 @@ def parse_atoms(norm: str, atoms: list[Atom]) -> list[Parts]:
             j, parts = _clock_day(reader, j, parts)
         parts.start = atoms[i].start
         parts.end = atoms[j - 1].end
+        parts.anaphoric = any("anaphor" in atom.cats for atom in atoms[i:j])
         found.append(parts)
         i = j
     return _merge_ranges(norm, found)
@@ -128,6 +134,15 @@ def _count(r: Reader, i: int) -> Result:
     else:
         k = j
         unit = r.at(k, "unit", prev)
+        if unit is not None and unit[1] == 0 and not unit[2] and marker is not None:
+            if _CONSTRUCT.match(r.norm, r.atoms[k].end):
+                return None  # خلال أيام العيد، خلال أيام شهر رمضان: the days of something
+            # قبل أيام، منذ سنوات، بعد أسابيع، خلال أيام: a few units back or ahead; طوال
+            # أشهر: for months (a duration of unknown length)
+            if marker == "for" and r.word(i) not in ("خلال", "غضون", "في غضون"):
+                return k + 1, Parts(0, 0, kind="count", unit=unit[0], count=0, role="for")
+            direction = "past" if marker in ("ago", "since") else "future"
+            return k + 1, Parts(0, 0, kind="vague", direction=direction, unit=unit[0])
         if unit is None or unit[2] or unit[1] == 0 or (unit[1] == 1 and marker is None):
             return None
         if unit[0] == "year" and year(r, k, Parts(0, 0), prev, alone=True):

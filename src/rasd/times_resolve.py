@@ -12,9 +12,24 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from hijridate import Gregorian, Hijri
-
 from rasd.times_atoms import Parts
+from rasd.times_calendar import (
+    easter,
+    hijri_day,
+    hijri_span,
+    hijri_year_in,
+    hijri_year_near,
+    hijri_year_of_day,
+    iso,
+    last_day,
+    nth_weekday,
+    partial,
+    safe_date,
+    shift_days,
+    shift_months,
+    year_value,
+    years,
+)
 
 _UNIT_CODE = {"day": "D", "week": "W", "month": "M", "year": "Y"}
 _TIME_CODE = {"hour": "H", "minute": "M", "second": "S"}
@@ -29,13 +44,18 @@ class Reference:
     moment: datetime | None
     direction: str
     """``past`` (news convention) or ``future`` (Duckling's)."""
+    anaphoric: bool = False
+    """Resolve التالي/السابق against the reference too (Duckling) instead of leaving them open."""
 
 
 def resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     """The `rasd.document.Time` fields (other than the span) of one expression. A value that
     falls outside the calendar (years 1-9999) is left out and flagged invalid."""
     try:
-        return _resolve(parts, ref)
+        fields = _resolve(parts, ref)
+        if parts.anaphoric and not ref.anaphoric and fields.get("value"):
+            fields = {**fields, "value": None}  # في اليوم التالي: the day after the events told
+        return fields
     except (OverflowError, ValueError):
         kind = {"count": "duration", "vague": "vague", "date": "absolute"}.get(parts.kind)
         return {"kind": kind or "relative", "granularity": parts.unit or "day", "valid": False}
@@ -47,7 +67,7 @@ def _resolve(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.to is not None:
         return _range(parts, ref)
     if parts.kind == "vague" and parts.direction == "now":
-        value = ref.moment.isoformat(timespec="seconds") if ref.moment else _iso(ref.day)
+        value = ref.moment.isoformat(timespec="seconds") if ref.moment else iso(ref.day)
         grain = "second" if ref.moment else "day"
         return {"kind": "relative", "granularity": grain, "value": value, "offset": "PT0S"}
     if parts.kind == "vague":
@@ -99,6 +119,8 @@ def duration(unit: str, count: int) -> str:
 
 
 def _count(parts: Parts, ref: Reference) -> dict[str, Any]:
+    if parts.count == 0:  # طوال أشهر: some months, how many is not said
+        return {"kind": "duration", "granularity": "year" if parts.unit in _YEARS else parts.unit}
     unit, count = parts.unit or "day", parts.count or 1
     period = duration(unit, count)
     grain = "year" if unit in _YEARS else unit
@@ -122,12 +144,12 @@ def _count(parts: Parts, ref: Reference) -> dict[str, Any]:
     if unit in ("day", "week"):
         days = count * (7 if unit == "week" else 1) * sign
         out["granularity"] = "day"
-        out["value"] = _iso(_shift_days(ref.day, days))
+        out["value"] = iso(shift_days(ref.day, days))
     elif unit in ("month", "year") or unit in _YEARS:
         months = count * sign * (1 if unit == "month" else 12 * _YEARS.get(unit, 1))
         out["granularity"] = "month" if unit == "month" else "year"
-        shifted = _shift_months(ref.day, months)
-        out["value"] = None if shifted is None else _partial(shifted, out["granularity"])
+        shifted = shift_months(ref.day, months)
+        out["value"] = None if shifted is None else partial(shifted, out["granularity"])
     else:
         out["granularity"] = "minute"
         seconds = count * sign * {"hour": 3600, "minute": 60, "second": 1}[unit]
@@ -140,7 +162,7 @@ def _relative_days(parts: Parts, ref: Reference) -> dict[str, Any]:
     days = parts.days or 0
     offset = f"-P{-days}D" if days < 0 else f"P{days}D"
     out: dict[str, Any] = {"kind": "relative", "granularity": "day", "offset": offset}
-    return _with_clock(parts, ref, _shift_days(ref.day, days), out)
+    return _with_clock(parts, ref, shift_days(ref.day, days), out)
 
 
 def _unit(parts: Parts, ref: Reference) -> dict[str, Any]:
@@ -157,19 +179,19 @@ def _unit(parts: Parts, ref: Reference) -> dict[str, Any]:
         out["granularity"] = unit
         if ref.day is not None:
             first = (ref.day.year // _YEARS[unit] + step) * _YEARS[unit]
-            out["value"] = _years(first, _YEARS[unit])
+            out["value"] = years(first, _YEARS[unit])
         return out
     if ref.day is None:
         return out
     if unit == "day":
-        out["value"] = _iso(_shift_days(ref.day, step))
+        out["value"] = iso(shift_days(ref.day, step))
     elif unit == "week":
         monday = ref.day - timedelta(days=ref.day.weekday()) + timedelta(weeks=step)
         year, week, _ = monday.isocalendar()
         out["value"] = f"{year:04d}-W{week:02d}"
     else:
-        shifted = _shift_months(ref.day, step * (1 if unit == "month" else 12))
-        out["value"] = None if shifted is None else _partial(shifted, unit)
+        shifted = shift_months(ref.day, step * (1 if unit == "month" else 12))
+        out["value"] = None if shifted is None else partial(shifted, unit)
     return out
 
 
@@ -186,9 +208,9 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
         kind = "weekday"
         out["direction"] = _step_direction(parts.step)
     elif parts.month is None and parts.day is not None:
-        day = _safe_date(ref.day.year, ref.day.month, parts.day) if ref.day else None
+        day = safe_date(ref.day.year, ref.day.month, parts.day) if ref.day else None
     elif parts.month is None:
-        out.update(kind=kind, granularity="year", value=_year_value(parts.year))
+        out.update(kind=kind, granularity="year", value=year_value(parts.year))
         out["valid"] = out["value"] is not None
         return out
     elif parts.day is None:
@@ -199,7 +221,7 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
         out["valid"] = year is None or 1 <= year <= 9999
         return out
     elif parts.year is not None:
-        day = _safe_date(parts.year, parts.month, parts.day)
+        day = safe_date(parts.year, parts.month, parts.day)
         if day is None:
             return {**out, "kind": kind, "granularity": "day", "valid": False}
     else:
@@ -207,12 +229,12 @@ def _date(parts: Parts, ref: Reference) -> dict[str, Any]:
         if not valid:
             return {**out, "kind": kind, "granularity": "day", "valid": False}
     if day and parts.day_to is not None:
-        last = _safe_date(day.year, day.month, parts.day_to)
+        last = safe_date(day.year, day.month, parts.day_to)
         out.update(kind=kind, granularity="day", value=f"{day}/{last}" if last else None)
         return out
     if day and parts.weekday and (parts.day or 9) <= 5 and day.isoweekday() != parts.weekday:
         # الثلاثاء الثالث من أيلول: not "Tuesday 3 September" (a Wednesday) but the third Tuesday
-        day = _nth_weekday(day.year, day.month, parts.weekday, parts.day or 1)
+        day = nth_weekday(day.year, day.month, parts.weekday, parts.day or 1)
     out.update(kind=kind, granularity="day")
     return _with_clock(parts, ref, day, out)
 
@@ -222,37 +244,31 @@ def _nth(parts: Parts, ref: Reference, direction: str) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": "absolute", "granularity": "day"}
     month, year = parts.month, parts.year
     if parts.unit == "month" and ref.day is not None:
-        shifted = _shift_months(ref.day, parts.step or 0)
+        shifted = shift_months(ref.day, parts.step or 0)
         month, year = (shifted.month, shifted.year) if shifted else (None, None)
     elif month is not None and year is None:
         year = _month_year(month, ref, direction, parts.step)
     if month is None or year is None or not 1 <= year <= 9999:
         return out
+    if parts.role == "week":  # the n-th week: from the n-th Monday; the last: the last whole one
+        monday = nth_weekday(year, month, 1, parts.nth or 1)
+        if monday is not None and parts.nth == -1 and (monday + timedelta(days=6)).month != month:
+            monday -= timedelta(weeks=1)
+        if monday is not None:
+            iso_year, week, _ = monday.isocalendar()
+            out.update(granularity="week", value=f"{iso_year:04d}-W{week:02d}")
+        return out
     if parts.weekday is None:
-        day = _safe_date(year, month, parts.day) if parts.day else _last_day(year, month)
+        day = safe_date(year, month, parts.day) if parts.day else last_day(year, month)
     else:
-        day = _nth_weekday(year, month, parts.weekday, parts.nth or 1)
+        day = nth_weekday(year, month, parts.weekday, parts.nth or 1)
     return _with_clock(parts, ref, day, out)
-
-
-def _last_day(year: int, month: int) -> date | None:
-    following = _shift_months(date(year, month, 1), 1)
-    return None if following is None else following - timedelta(days=1)
-
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date | None:
-    if n < 0:
-        last = _last_day(year, month)
-        return None if last is None else last - timedelta(days=(last.isoweekday() - weekday) % 7)
-    first = date(year, month, 1)
-    day = first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (n - 1))
-    return day if day.month == month else None
 
 
 def _with_clock(
     parts: Parts, ref: Reference, day: date | None, out: dict[str, Any]
 ) -> dict[str, Any]:
-    out["value"] = _iso(day)
+    out["value"] = iso(day)
     if parts.part is not None:
         out["part_of_day"] = parts.part
         out["granularity"] = "part-of-day"
@@ -313,14 +329,14 @@ def _day_month(month: int, day: int, ref: Reference, direction: str) -> tuple[da
     """The year of a day-month without a year: the reference's year when the month is the
     reference month or lies before it (past) or after it (future), else the year before (after);
     (None, False) when no year has that date (31 فبراير)."""
-    if not any(_safe_date(y, month, day) for y in (2000, 2001)):
+    if not any(safe_date(y, month, day) for y in (2000, 2001)):
         return None, False
     if ref.day is None:
         return None, True
     step = -1 if direction == "past" else 1
     year = _month_year(month, ref, direction, None) or ref.day.year
     for _ in range(9):
-        candidate = _safe_date(year, month, day)
+        candidate = safe_date(year, month, day)
         if candidate is not None:
             return candidate, True
         year += step
@@ -343,19 +359,21 @@ def _hijri(parts: Parts, ref: Reference) -> dict[str, Any]:
     year = parts.year
     if year is not None and not parts.year_hijri:
         # a Gregorian year after a Hijri month (رمضان 2019): that month in that Gregorian year
-        year = _hijri_year_in(year, parts.month or 1)
+        year = hijri_year_in(year, parts.month or 1)
     if year is None and ref.day is not None:
         direction = "current" if parts.step == 0 else _step_direction(parts.step)
-        year = _hijri_year_near(ref, parts.month or 1, parts.day or 1, direction or ref.direction)
+        year = hijri_year_near(
+            ref.day, parts.month or 1, parts.day or 1, direction or ref.direction
+        )
     if parts.month is None:
         out["granularity"] = "year"
-        first, last = _hijri_span(year, 1, 1, year, 12)
+        first, last = hijri_span(year, 1, 1, year, 12)
     elif parts.day is None:
         out["granularity"] = "month"
-        first, last = _hijri_span(year, parts.month, 1, year, parts.month)
+        first, last = hijri_span(year, parts.month, 1, year, parts.month)
     else:
         out["granularity"] = "day"
-        first = _hijri_day(year, parts.month, parts.day) if year is not None else None
+        first = hijri_day(year, parts.month, parts.day) if year is not None else None
         last = first
     if year is not None:
         out["hijri"] = "-".join(f"{n:02d}" for n in (year, parts.month, parts.day) if n)
@@ -373,145 +391,34 @@ def _holiday(parts: Parts, ref: Reference) -> dict[str, Any]:
     if parts.role == "hijri":
         year = parts.year if parts.year_hijri else None
         if parts.year is not None and not parts.year_hijri:
-            year = _hijri_year_of_day(parts.year, month, day)
+            year = hijri_year_of_day(parts.year, month, day)
         if year is None:
-            year = _hijri_year_near(ref, month, day)
-        found = _hijri_day(year, month, day) if year is not None else None
+            year = hijri_year_near(ref.day, month, day, ref.direction)
+        found = hijri_day(year, month, day) if year is not None else None
         hijri = f"{year:04d}-{month:02d}-{day:02d}" if year is not None else None
-        return {"kind": "hijri", "granularity": "day", "value": _iso(found), "hijri": hijri}
+        return {"kind": "hijri", "granularity": "day", "value": iso(found), "hijri": hijri}
     year = parts.year
     if year is None and ref.day is not None:
         year = ref.day.year
-        this_year = _easter(year) if parts.role == "easter" else _safe_date(year, month, day)
+        this_year = easter(year) if parts.role == "easter" else safe_date(year, month, day)
         if this_year is not None and ref.direction == "past" and this_year > ref.day:
             year -= 1
         elif this_year is not None and ref.direction == "future" and this_year < ref.day:
             year += 1
     if year is None:
         return {"kind": "absolute", "granularity": "day"}
-    found = _easter(year) if parts.role == "easter" else _safe_date(year, month, day)
-    return {"kind": "absolute", "granularity": "day", "value": _iso(found)}
+    found = easter(year) if parts.role == "easter" else safe_date(year, month, day)
+    return {"kind": "absolute", "granularity": "day", "value": iso(found)}
 
 
 def _decade(parts: Parts, ref: Reference) -> dict[str, Any]:
     count = parts.count or 0
     out: dict[str, Any] = {"kind": "absolute", "granularity": parts.kind}
     if parts.kind == "century":
-        out["value"] = _years((count - 1) * 100, 100) if 1 <= count <= 99 else None
+        out["value"] = years((count - 1) * 100, 100) if 1 <= count <= 99 else None
         return out
     if ref.day is None:
         return out
     first = (ref.day.year // 100) * 100 + count
-    out["value"] = _years(first if first <= ref.day.year else first - 100, 10)
+    out["value"] = years(first if first <= ref.day.year else first - 100, 10)
     return out
-
-
-def _years(first: int, length: int) -> str | None:
-    """The ISO interval of ``length`` years from ``first`` (``1960/1969``)."""
-    if first < 1 or first + length - 1 > 9999:
-        return None
-    return f"{first:04d}/{first + length - 1:04d}"
-
-
-def _easter(year: int) -> date | None:
-    """Western Easter Sunday (the Gregorian computus, Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    weekday = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * weekday) // 433
-    month = (h + weekday - 7 * m + 90) // 25
-    return _safe_date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)
-
-
-def _hijri_year_of_day(gregorian_year: int, month: int, day: int) -> int | None:
-    """The Hijri year in which Hijri month/day falls within the given Gregorian year."""
-    first = _hijri_year_in(gregorian_year, month)
-    for year in (first, first - 1 if first else None, first + 1 if first else None):
-        found = _hijri_day(year, month, day) if year is not None else None
-        if found is not None and found.year == gregorian_year:
-            return year
-    return first
-
-
-def _hijri_day(year: int, month: int, day: int) -> date | None:
-    try:
-        return Hijri(year, month, day).to_gregorian()
-    except (ValueError, OverflowError):
-        return None
-
-
-def _hijri_span(
-    year: int | None, m1: int, d1: int, year2: int | None, m2: int
-) -> tuple[date | None, date | None]:
-    if year is None or year2 is None:
-        return None, None
-    first = _hijri_day(year, m1, d1)
-    try:
-        month = Hijri(year2, m2, 1)
-        last = month.to_gregorian() + timedelta(days=month.month_length() - 1)
-    except (ValueError, OverflowError):
-        return first, None
-    return first, last
-
-
-def _hijri_year_in(gregorian_year: int, month: int) -> int | None:
-    try:
-        start = Gregorian(gregorian_year, 1, 1).to_hijri()
-    except (ValueError, OverflowError):
-        return None
-    return start.year if month >= start.month else start.year + 1
-
-
-def _hijri_year_near(
-    ref: Reference, month: int, day: int, direction: str | None = None
-) -> int | None:
-    if ref.day is None:
-        return None
-    try:
-        today = Gregorian.fromdate(ref.day).to_hijri()
-    except (ValueError, OverflowError):
-        return None
-    if direction == "current":  # شوال الجاري
-        return today.year
-    if (direction or ref.direction) == "past":
-        return today.year - 1 if (month, day) > (today.month, today.day) else today.year
-    return today.year if (month, day) >= (today.month, today.day) else today.year + 1
-
-
-def _year_value(year: int | None) -> str | None:
-    return f"{year:04d}" if year is not None and 1 <= year <= 9999 else None
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _shift_days(day: date | None, days: int) -> date | None:
-    if day is None:
-        return None
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return None
-
-
-def _shift_months(day: date | None, months: int) -> date | None:
-    if day is None:
-        return None
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, 1) if 1 <= year <= 9999 else None
-
-
-def _partial(day: date, grain: str) -> str:
-    return f"{day.year:04d}" if grain == "year" else f"{day.year:04d}-{day.month:02d}"
-
-
-def _iso(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()

@@ -42,7 +42,7 @@ _REF_VALUES = {"past": "PAST_REF", "future": "FUTURE_REF", "present": "PRESENT_R
 
 def evaluate_duckling(path: str | Path) -> Report:
     """Accuracy of values at the expected grain on Duckling's Arabic time phrases."""
-    options = TimeOptions(direction="future", tense=False)
+    options = TimeOptions(direction="future", tense=False, anaphoric=True)
     correct = total = 0
     errors = []
     for record in _jsonl(Path(path)):
