@@ -12,7 +12,7 @@ from rasd.document import Document
 from rasd.errors import InputError, ModelDataError
 from rasd.evaluate import check_floors
 from rasd.evaluate.ner import evaluate_ner, score_sentences
-from rasd.ner import MAX_SENTENCE_TOKENS, Tagger, iob_spans, tag_tokens
+from rasd.ner import MAX_SENTENCE_TOKENS, Tagger, TagOptions, iob_spans, tag_tokens
 from rasd.ner_train import read_conll
 from rasd.text import segment
 from tests.conftest import ROOT, shared_path
@@ -208,3 +208,15 @@ def test_anercorp_test_split_meets_floors(tagger):
     assert report.metrics["tokens"] == 25_008
     assert check_floors(report, ROOT / "floors" / "ner.json") == []
     assert Path(ROOT / "floors" / "ner.json").is_file()
+
+
+def test_o_threshold_only_adds_mentions_and_keeps_iob_valid():
+    model = ROOT / "src" / "rasd" / "models" / "ner.crfsuite"
+    plain = Tagger.load(model, TagOptions(o_threshold=0.0))
+    eager = Tagger.load(model, TagOptions(o_threshold=0.99))
+    tokens = ["زار", "برند", "الصالحية", "ونايفة", "في", "البادية", "الشرقية", "أمس"]
+    few, many = tag_tokens(tokens, plain), tag_tokens(tokens, eager)
+    assert sum(t != "O" for t in many) >= sum(t != "O" for t in few)
+    assert all(t != "O" for t, f in zip(many, few, strict=True) if f != "O")
+    for prev, tag in zip(["O", *many], many, strict=False):
+        assert not (tag.startswith("I-") and prev[2:] != tag[2:])

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
@@ -77,8 +78,17 @@ class Resources:
 class Featurizer:
     """Turns sentences of normalised words into CRF feature lists, caching per-word work."""
 
-    def __init__(self, resources: Resources, *, cache_size: int = 20_000) -> None:
+    def __init__(
+        self,
+        resources: Resources,
+        *,
+        known: frozenset[str] | None = None,
+        cache_size: int = 20_000,
+    ) -> None:
         self.resources = resources
+        self.known = known
+        """The attributes a trained model has weights for: the others are dropped (exactly the
+        same scores, fewer strings for CRFsuite to look up). None while training."""
         self._cache: dict[str, tuple[list[str], ...]] = {}
         self._cache_size = cache_size
 
@@ -113,31 +123,37 @@ class Featurizer:
         own = ["bias", *core, *_shape(norm)]
         near = [*core, *(f"x{n}={norm[-n:]}" for n in (1, 2) if len(norm) > n)]
         far = [f"w={norm}", *flags, *([f"t={trig}"] if trig else []), *clusters[:2]]
-        return (
+        lists = (
             own,
             [f"-2:{f}" for f in far],
             [f"-1:{f}" for f in near],
             [f"1:{f}" for f in near],
             [f"2:{f}" for f in far],
         )
+        if self.known is None:
+            return lists
+        return tuple([f for f in group if f in self.known] for group in lists)
 
     def sentence(self, norms: Sequence[str]) -> list[list[str]]:
         """Feature lists for each word of a sentence."""
         feats = [self.word(n) for n in norms]
         n = len(norms)
+        known = self.known
         out: list[list[str]] = []
         for i in range(n):
-            items = feats[i][0].copy()
-            if i >= 2:
-                items += feats[i - 2][1]
+            items = feats[i][0] + feats[i - 2][1] if i >= 2 else feats[i][0].copy()
             if i >= 1:
                 items += feats[i - 1][2]
-                items.append(f"b-={norms[i - 1]}|{norms[i]}")
+                pair = f"b-={norms[i - 1]}|{norms[i]}"
+                if known is None or pair in known:
+                    items.append(pair)
             else:
                 items.append("BOS")
             if i + 1 < n:
                 items += feats[i + 1][3]
-                items.append(f"b+={norms[i]}|{norms[i + 1]}")
+                pair = f"b+={norms[i]}|{norms[i + 1]}"
+                if known is None or pair in known:
+                    items.append(pair)
             else:
                 items.append("EOS")
             if i + 2 < n:
@@ -167,17 +183,30 @@ def _shape(norm: str) -> list[str]:
     else:
         kind = "other"
     out = [f"k={kind}", f"len={min(len(norm), 12)}"]
-    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3, 4) if len(norm) > n]
-    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3, 4) if len(norm) > n]
-    if kind == "ar" and len(norm) > 3:
-        # transliterated foreign names are rich in long-vowel letters (جوهانسن، فيرهوف)
-        vowels = sum(norm.count(v) for v in "اوي")
-        out.append(f"vr={min(4, 10 * vowels // len(norm) // 2)}")
+    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3) if len(norm) > n]
+    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3) if len(norm) > n]
     pre = next(
         (p for p in _PROCLITIC_PREFIXES if norm.startswith(p) and len(norm) > len(p) + 1), ""
     )
     out.append(f"pc={pre}")
     return out
+
+
+def _model_attributes(crf: Any) -> frozenset[str]:
+    """The attribute names that carry a state-feature weight in a loaded CRFsuite model."""
+    return frozenset(attr for attr, _label in crf.info().state_features)
+
+
+@dataclass(frozen=True, slots=True)
+class TagOptions:
+    """How tags are decoded. ``o_threshold`` > 0 trades precision for recall: a token the
+    Viterbi path calls O but whose marginal P(O) is below it takes its best entity tag (chosen on
+    a dev slice of the train split, see models/README.md)."""
+
+    o_threshold: float = 0.0
+
+
+DEFAULT_TAG_OPTIONS = TagOptions()
 
 
 @lru_cache(maxsize=1)
@@ -188,7 +217,9 @@ def _builtin() -> Tagger:
 class Tagger:
     """A trained CRF with its featurizer. Load the bundled one with `Tagger.builtin`."""
 
-    def __init__(self, model: Path, resources: Resources) -> None:
+    def __init__(
+        self, model: Path, resources: Resources, options: TagOptions = DEFAULT_TAG_OPTIONS
+    ) -> None:
         import pycrfsuite
 
         if not model.is_file():
@@ -202,12 +233,14 @@ class Tagger:
             self._crf.open(str(model))
         except (OSError, ValueError) as err:
             raise ModelDataError(f"{model}: not a readable CRF model ({err})") from err
-        self.featurizer = Featurizer(resources)
+        self.featurizer = Featurizer(resources, known=_model_attributes(self._crf))
+        self.options = options
+        self._entity_labels = [y for y in self._crf.labels() if y != "O"]
 
     @classmethod
-    def load(cls, model: str | Path) -> Tagger:
+    def load(cls, model: str | Path, options: TagOptions = DEFAULT_TAG_OPTIONS) -> Tagger:
         path = Path(model)
-        return cls(path, Resources.load(path))
+        return cls(path, Resources.load(path), options)
 
     @classmethod
     def builtin(cls) -> Tagger:
@@ -219,7 +252,24 @@ class Tagger:
         tags: list[str] = []
         for a in range(0, len(norms), MAX_SENTENCE_TOKENS):
             chunk = norms[a : a + MAX_SENTENCE_TOKENS]
-            tags += self._crf.tag(self.featurizer.sentence(chunk))
+            tags += self._decode(chunk)
+        return tags
+
+    def _decode(self, norms: Sequence[str]) -> list[str]:
+        """Viterbi tags, then (with ``o_threshold``) tokens whose marginal P(O) is below the
+        threshold take their most probable entity tag; a stray ``I-`` becomes ``B-``."""
+        tags: list[str] = self._crf.tag(self.featurizer.sentence(norms))
+        theta = self.options.o_threshold
+        if theta <= 0.0:
+            return tags
+        marginal = self._crf.marginal
+        for k, tag in enumerate(tags):
+            if tag == "O" and marginal("O", k) < theta:
+                scored = [(marginal(y, k), y) for y in self._entity_labels]
+                tags[k] = max(scored)[1]
+        for k, tag in enumerate(tags):
+            if tag[:2] == "I-" and (k == 0 or tags[k - 1][2:] != tag[2:]):
+                tags[k] = "B-" + tag[2:]
         return tags
 
     def tag(self, doc: Document) -> list[Entity]:
@@ -236,7 +286,7 @@ class Tagger:
         return entities
 
     def _tag_chunk(self, text: str, chunk: list[Token]) -> list[Entity]:
-        tags = self._crf.tag(self.featurizer.sentence([t.norm for t in chunk]))
+        tags = self._decode([t.norm for t in chunk])
         out = []
         for i, j, label in iob_spans(tags):
             start, end = chunk[i].start, chunk[j - 1].end
