@@ -23,9 +23,7 @@ log = logging.getLogger(__name__)
 StageFunc = Callable[[Document], Document]
 
 # The default pipeline, in order: "module:function" of each stage. Times run before quantities so
-# that the quantities stage can leave the numbers inside dates ("10 يناير 2022") to them. Stages
-# whose module is not present yet (the package is built issue by issue) are skipped with a debug
-# log line.
+# that the quantities stage can leave the numbers inside dates ("10 يناير 2022") to them.
 DEFAULT_STAGES = (
     "rasd.text:segment",
     "rasd.times:extract_times",
@@ -72,16 +70,9 @@ class Skip:
     doc_id: str | None = None
 
 
-def _load(spec: str) -> StageFunc | None:
+def _load(spec: str) -> StageFunc:
     module_name, _, func_name = spec.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        if err.name == module_name:
-            log.debug("stage module %s not available; skipped", module_name)
-            return None
-        raise
-    func: StageFunc = getattr(module, func_name)
+    func: StageFunc = getattr(importlib.import_module(module_name), func_name)
     return func
 
 
@@ -107,8 +98,6 @@ class Pipeline:
         stages = []
         for spec in DEFAULT_STAGES:
             func = _load(spec)
-            if func is None:
-                continue
             stages.append(func)
             if until is not None and stage_info(func).name == until:
                 return cls(stages)

@@ -12,12 +12,12 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from rasd import __version__
 from rasd.errors import RasdError
 
-# Command modules, in the order `rasd --help` lists them. A module that is not present in this
-# build is left out of the parser.
+# Command modules, in the order `rasd --help` lists them.
 COMMANDS = ("read", "ingest", "events", "search", "export", "eval", "train", "serve")
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
@@ -30,16 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"rasd {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"rasd.cli.{name}")
-        except ModuleNotFoundError as err:
-            if err.name == f"rasd.cli.{name}":
-                continue
-            raise
-        module.register(subparsers)
+    register_modules(
+        parser.add_subparsers(dest="command", metavar="COMMAND"), "rasd.cli.", COMMANDS
+    )
     return parser
+
+
+def register_modules(subparsers: Any, prefix: str, names: Sequence[str]) -> None:
+    """Let each module ``prefix + name`` add its sub-command (its ``register(subparsers)``)."""
+    for name in names:
+        importlib.import_module(prefix + name).register(subparsers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

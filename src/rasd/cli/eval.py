@@ -7,7 +7,6 @@ stdout, and writes its misses to an errors file.
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from typing import Any
@@ -24,15 +23,9 @@ def register(subparsers: Any) -> None:
         description="Measure an extractor on gold data and print precision, recall and F1 (or "
         "accuracy); --json prints one JSON object of the metrics.",
     )
-    stages = p.add_subparsers(dest="stage", metavar="STAGE")
-    for name in EVALUATORS:
-        try:
-            module = importlib.import_module(f"rasd.cli.eval_{name}")
-        except ModuleNotFoundError as err:
-            if err.name == f"rasd.cli.eval_{name}":
-                continue
-            raise
-        module.register(stages)
+    from rasd.cli import register_modules
+
+    register_modules(p.add_subparsers(dest="stage", metavar="STAGE"), "rasd.cli.eval_", EVALUATORS)
     p.set_defaults(func=lambda args: p.print_help(sys.stderr) or 2)
 
 
