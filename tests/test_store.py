@@ -326,3 +326,12 @@ def test_any_text_stores_and_any_query_searches_without_crashing(tmp_path_factor
         except InputError:
             return  # a query with no words is refused with a clear error
         assert all(hit.snippet is not None for hit in hits)
+
+
+def test_blank_urls_do_not_make_documents_revisions_of_each_other(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        first = segment(Document("قال الرئيس إن الوضع هادئ.", url=""))
+        second = segment(Document("أعلنت الوزارة مقتل ثلاثة أشخاص.", url="  "))
+        assert store.add_document(first) == "stored"
+        assert store.add_document(second) == "stored"
+        assert len(store.document_ids()) == 2
