@@ -123,3 +123,26 @@ def test_jsonl_with_a_lone_surrogate_escape_is_one_line(tmp_path, capsys):
     assert code == 1
     assert err.count("\n") == 1, err
     assert "not valid Unicode (U+D800" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["events", "--limit", "-1"],
+        ["events", "--limit", "0"],
+        ["search", "x", "--limit", "-1"],
+        ["search", "x", "--limit", "ten"],
+        ["read", "x.txt", "--indent", "-5"],
+        ["read", "x.txt", "--max-bytes", "-1"],
+        ["ingest", "x.txt", "--workers", "-2"],
+        ["ingest", "x.txt", "--partition-size", "0"],
+    ],
+    ids=lambda argv: "-".join(argv[:1] + argv[-2:]),
+)
+def test_out_of_range_numbers_are_usage_errors(capsys, argv):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert f"argument {argv[-2]}" in err
+    assert "Traceback" not in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rasd.cli.argtypes import positive
 from rasd.cli.store_render import render_cluster, render_events
 from rasd.queries import EventFilter, get_cluster, list_events
 from rasd.store import Store
@@ -23,7 +24,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--since", help="first date (YYYY-MM-DD)")
     p.add_argument("--until", help="last date (YYYY-MM-DD)")
     p.add_argument("--min-killed", type=float, help="at least this many killed (conservative)")
-    p.add_argument("--limit", type=int, default=100, help="most clusters listed (default 100)")
+    p.add_argument("--limit", type=positive, default=100, help="most clusters listed (default 100)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument(
         "--history", action="store_true", help="also print each cluster's figure history"

@@ -7,6 +7,7 @@ import argparse
 import sys
 from typing import Any
 
+from rasd.cli.argtypes import count, positive
 from rasd.cli.progress import progress_bar
 from rasd.ingest import IngestOptions, IngestReport, read_paths
 from rasd.scale import ScaleOptions, ScaleReport, analyse_to_parquet, ingest_on_cluster
@@ -17,7 +18,7 @@ def add_arguments(p: Any) -> None:
     group = p.add_argument_group("scale-out (Dask: pip install 'rasd[scale]')")
     group.add_argument(
         "--workers",
-        type=int,
+        type=count,
         default=0,
         metavar="N",
         help="analyse on a local Dask cluster of N worker processes",
@@ -37,7 +38,7 @@ def add_arguments(p: Any) -> None:
     )
     group.add_argument(
         "--partition-size",
-        type=int,
+        type=positive,
         default=100,
         metavar="N",
         help="documents per partition (default 100)",

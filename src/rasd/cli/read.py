@@ -7,6 +7,7 @@ import io
 import sys
 from typing import Any
 
+from rasd.cli.argtypes import count, positive
 from rasd.cli.render import render_text
 from rasd.document import Document
 from rasd.errors import InputError
@@ -30,9 +31,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=("json", "text"), default="json", help="output format")
     p.add_argument("--jsonl", action="store_true", help="input is JSONL, one article per line")
     p.add_argument("--tokens", action="store_true", help="include tokens in JSON output")
-    p.add_argument("--indent", type=int, default=None, help="indent JSON output")
+    p.add_argument("--indent", type=count, default=None, help="indent JSON output")
     p.add_argument(
-        "--max-bytes", type=int, default=MAX_DOCUMENT_BYTES, help="largest document accepted"
+        "--max-bytes", type=positive, default=MAX_DOCUMENT_BYTES, help="largest document accepted"
     )
     p.set_defaults(func=run)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rasd.cli.argtypes import positive
 from rasd.cli.store_render import render_hits
 from rasd.queries import search
 from rasd.store import Store
@@ -18,7 +19,7 @@ def register(subparsers: Any) -> None:
         "(السلطات also finds والسلطات), with or without harakat or alef variants.",
     )
     p.add_argument("query", help="words to look for")
-    p.add_argument("--limit", type=int, default=20, help="most articles shown (default 20)")
+    p.add_argument("--limit", type=positive, default=20, help="most articles shown (default 20)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--db", default="rasd.db", help="database file (default rasd.db)")
     p.set_defaults(func=run)
