@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,29 @@ def test_out_of_range_numbers_are_usage_errors(capsys, argv):
     assert exit_.value.code == 2
     assert f"argument {argv[-2]}" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["events"],
+        ["search", "x"],
+        ["event", "1"],
+        ["ingest", "IN"],
+        ["export", "--format", "jsonl", "OUT"],
+    ],
+    ids=["events", "search", "event", "ingest", "export"],
+)
+def test_another_programs_sqlite_file_is_not_a_rasd_database(tmp_path, capsys, argv):
+    db = tmp_path / "other.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE documents (x)")
+    (tmp_path / "in.txt").write_text("قتل 3 أشخاص في بغداد أمس.", encoding="utf-8")
+    argv = [
+        a.replace("IN", str(tmp_path / "in.txt")).replace("OUT", str(tmp_path / "o")) for a in argv
+    ]
+    code = main([*argv, "--db", str(db)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "not a rasd database" in err
+    assert err.count("\n") == 1, err

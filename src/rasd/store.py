@@ -137,7 +137,13 @@ class Store:
                 log.warning("%s: journal mode is %s, not WAL", self.path, mode)
             conn.execute("PRAGMA synchronous = NORMAL")
         # Reading the schema fails at once on a file that is not a SQLite database.
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if tables and "migrations" not in tables:  # another program's SQLite database
+            conn.close()
+            raise StoreError(
+                f"{self.path}: not a rasd database (an SQLite file with other tables); "
+                "choose another path with --db"
+            )
 
     def _migrate(self) -> None:
         self.conn.execute(
