@@ -8,7 +8,6 @@ with the token so the ingest path is exercised too.
 from __future__ import annotations
 
 import atexit
-import importlib.util
 import shutil
 import tempfile
 from pathlib import Path
@@ -58,13 +57,13 @@ def test_no_server_errors(case) -> None:
     _call(case)
 
 
-if importlib.util.find_spec("rasd.queries") is not None:
-    store_schema = schemathesis.openapi.from_asgi("/openapi.json", _store_app())
+store_schema = schemathesis.openapi.from_asgi("/openapi.json", _store_app())
 
-    @store_schema.parametrize()
-    @SETTINGS
-    def test_no_server_errors_on_the_store(case) -> None:
-        _call(case)
+
+@store_schema.parametrize()
+@SETTINGS
+def test_no_server_errors_on_the_store(case) -> None:
+    _call(case)
 
 
 def _call(case) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
-pytest.importorskip("rasd.queries", reason="the store is not in this build")
 
 from fastapi.testclient import TestClient
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import stat
+import subprocess
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 
@@ -125,15 +128,32 @@ def test_missing_database_for_queries(tmp_path):
         Store(tmp_path / "none.db", readonly=True)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+@contextmanager
+def _read_only(path):
+    """Make ``path`` read-only for this process. Root ignores permission bits, so as root the file
+    is made immutable with chattr (ext4 and most local filesystems), and undone afterwards."""
+    if os.geteuid() != 0:
+        path.chmod(stat.S_IRUSR)
+        yield
+        return
+    chattr = shutil.which("chattr")
+    made = chattr and subprocess.run([chattr, "+i", str(path)], capture_output=True, check=False)
+    if not made or made.returncode != 0:
+        pytest.skip("running as root and chattr +i is not available here")
+    try:
+        yield
+    finally:
+        subprocess.run([chattr, "-i", str(path)], check=False)
+
+
 def test_read_only_database_path(tmp_path):
     path = tmp_path / "ro.db"
     Store(path).close()
-    path.chmod(stat.S_IRUSR)
-    with pytest.raises(StoreError, match="read-only"):
-        Store(path)
-    with Store(path, readonly=True) as store:  # queries still work
-        assert store.document_ids() == []
+    with _read_only(path):
+        with pytest.raises(StoreError, match="read-only"):
+            Store(path)
+        with Store(path, readonly=True) as store:  # queries still work
+            assert store.document_ids() == []
 
 
 def test_writing_through_a_read_only_handle_is_a_clear_error(tmp_path):
@@ -306,3 +326,12 @@ def test_any_text_stores_and_any_query_searches_without_crashing(tmp_path_factor
         except InputError:
             return  # a query with no words is refused with a clear error
         assert all(hit.snippet is not None for hit in hits)
+
+
+def test_blank_urls_do_not_make_documents_revisions_of_each_other(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        first = segment(Document("قال الرئيس إن الوضع هادئ.", url=""))
+        second = segment(Document("أعلنت الوزارة مقتل ثلاثة أشخاص.", url="  "))
+        assert store.add_document(first) == "stored"
+        assert store.add_document(second) == "stored"
+        assert len(store.document_ids()) == 2

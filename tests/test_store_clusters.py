@@ -62,21 +62,7 @@ def test_most_reports_of_each_event_share_one_cluster(clustered, event):
     assert covered >= 2 * len(labels[event]) / 3, f"{event}: {covered} of {len(labels[event])}"
 
 
-@pytest.mark.parametrize(
-    "event",
-    [
-        e
-        if not e.startswith("dhahran")
-        else pytest.param(
-            e,
-            marks=pytest.mark.xfail(
-                reason="the events stage does not read 'استشهاد 3 جنود وإصابة 7' as counts yet",
-                strict=False,
-            ),
-        )
-        for e in EVENTS
-    ],
-)
+@pytest.mark.parametrize("event", EVENTS)
 def test_each_event_keeps_the_differing_tolls_of_its_reports(clustered, event):
     store, labels = clustered
     cluster_id, _ = _main_cluster(store, labels[event])

@@ -11,7 +11,6 @@ Skipped only when Chromium is absent on a developer's machine; under CI it must 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from rasd.api import create_app
 from rasd.api_backend import MemoryBackend
 from rasd.document import Document
 from rasd.pipeline import Pipeline
+from rasd.store import Store
 from tests.conftest import shared_path
 from tests.web_fixtures import (
     XSS_TEXT,
@@ -63,18 +63,14 @@ def _need_browser() -> Any:
 def _app(kind: str, docs: list[Document], pipeline: Pipeline, folder: Path) -> Any:
     if kind == "memory":
         return create_app(backend=MemoryBackend(docs), pipeline=pipeline)
-    store_module = pytest.importorskip("rasd.store", reason="the store is not in this build")
-    with store_module.Store(folder / "rasd.db") as store:
+    with Store(folder / "rasd.db") as store:
         for doc in docs:
             store.add_document(doc)
     return create_app(folder / "rasd.db", pipeline=pipeline)
 
 
-# The real store when this build has it (the in-memory backend serves the same JSON shapes).
-BACKEND = "store" if importlib.util.find_spec("rasd.queries") else "memory"
-
-
-@pytest.fixture(scope="module", params=[BACKEND])
+# The real store (the in-memory backend serves the same JSON shapes; pass "memory" to see it).
+@pytest.fixture(scope="module", params=["store"])
 def server(
     request: pytest.FixtureRequest, example_text: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:

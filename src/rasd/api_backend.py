@@ -1,8 +1,9 @@
 """What the HTTP API reads from and writes to: the `Backend` protocol and an in-memory backend.
 
 The API (`rasd.api`) is a skin: every route calls one method of a `Backend` and returns its JSON.
-`open_backend` gives the SQLite store's adapter when the store is part of this build; the
-`MemoryBackend` holds analysed documents in memory (each event its own cluster) for demos and tests.
+`open_backend` gives the SQLite store's adapter (`rasd.api_store`); the `MemoryBackend` holds
+analysed documents in memory (events of one report clustered by type and place) for demos and
+tests that need no database.
 
 Shapes returned (plain JSON values):
 
@@ -15,7 +16,6 @@ Shapes returned (plain JSON values):
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from collections.abc import Iterable, Sequence
@@ -30,7 +30,6 @@ from rasd.errors import InputError
 log = logging.getLogger(__name__)
 
 ROLES = ("killed", "injured", "detained")
-STORE_MODULES = ("rasd.api_store", "rasd.store", "rasd.queries", "rasd.export", "rasd.figures")
 EXPORT_FORMATS = ("jsonl", "geojson", "acled-csv", "plover-json")
 
 
@@ -67,16 +66,10 @@ class Backend(Protocol):
 
 
 def open_backend(db_path: str | Path | None, *, query_timeout_s: float = 10.0) -> Backend:
-    """The backend for ``db_path``: the SQLite store when this build has it, else in-memory."""
-    try:
-        adapter = importlib.import_module("rasd.api_store")
-    except ModuleNotFoundError as err:
-        if err.name not in STORE_MODULES:
-            raise
-        log.warning("the store (%s) is not in this build: serving an in-memory store", err.name)
-        return MemoryBackend()
-    backend: Backend = adapter.StoreBackend(db_path, query_timeout_s=query_timeout_s)
-    return backend
+    """The SQLite store at ``db_path`` (created, empty, if it does not exist)."""
+    from rasd.api_store import StoreBackend
+
+    return StoreBackend(db_path, query_timeout_s=query_timeout_s)
 
 
 # --------------------------------------------------------------------------- in-memory backend

@@ -83,7 +83,7 @@ class Featurizer:
         resources: Resources,
         *,
         known: frozenset[str] | None = None,
-        cache_size: int = 200_000,
+        cache_size: int = 20_000,
     ) -> None:
         self.resources = resources
         self.known = known

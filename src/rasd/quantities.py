@@ -133,7 +133,7 @@ def _unreverse(atom: Atom, norm: NormalisedText) -> Atom:
     point = norm.text.find(".", atom.start, atom.end)
     if point < 0:
         return atom
-    after = norm.ends[point]
+    after = norm.starts[point] + 1
     if norm.original[after : after + 1] != "\u200f":
         return atom
     fraction, whole = norm.text[atom.start : point], norm.text[point + 1 : atom.end]

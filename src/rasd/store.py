@@ -235,12 +235,13 @@ class Store:
                 self.log(location or doc.url or doc.id, "unchanged", doc_id=doc.id)
                 return "unchanged"
             revision = 1
-            if doc.url:
+            url = _blank_to_none(doc.url)
+            if url:
                 row = self.conn.execute(
-                    "SELECT max(revision) FROM documents WHERE url = ?", (doc.url,)
+                    "SELECT max(revision) FROM documents WHERE url = ?", (url,)
                 ).fetchone()
                 revision = int(row[0] or 0) + 1
-            self._insert_document(doc, revision)
+            self._insert_document(doc, url, revision)
             self._insert_annotations(doc)
             self._insert_claims(doc)
             self._insert_events(doc)
@@ -252,7 +253,7 @@ class Store:
             self.log(location or doc.url or doc.id, status, doc_id=doc.id)
         return status
 
-    def _insert_document(self, doc: Document, revision: int) -> None:
+    def _insert_document(self, doc: Document, url: str | None, revision: int) -> None:
         published = doc.published.isoformat() if doc.published else None
         meta = {k: v for k, v in doc.meta.items() if k != "location"}
         cur = self.conn.execute(
@@ -260,7 +261,7 @@ class Store:
             "meta, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
-                doc.url,
+                url,
                 revision,
                 doc.source,
                 doc.title,
@@ -457,3 +458,10 @@ def iter_rows(store: Store, sql: str, params: Iterable[Any] = ()) -> Iterator[sq
 
 
 __all__ = ["MIGRATIONS", "Store", "open_store", "searchable"]
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    """An empty or blank URL is no URL: it must not make documents revisions of each other."""
+    if value is None or not value.strip():
+        return None
+    return value

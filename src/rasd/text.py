@@ -214,13 +214,15 @@ class NormalisedText:
     text: str
     original: str
     starts: array
-    ends: array
+    """Original offset of each normalised character. Every normalised character comes from exactly
+    one original character (1:1 or one of an expansion such as ﻻ → لا), so its original end is
+    ``starts[i] + 1``; deleted characters (harakat, tatweel, controls) have no entry."""
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of the normalised text to the original text. The original
         span takes in the harakat and tatweel that follow its last character (قتيلاً, بـ)."""
         if end > start:
-            last = self.ends[end - 1]
+            last = self.starts[end - 1] + 1
             marks = _TRAILING_MARKS.match(self.original, last)
             return self.starts[start], marks.end() if marks else last
         pos = self.starts[start] if start < len(self.starts) else len(self.original)
@@ -242,25 +244,21 @@ def normalise(text: str, options: NormaliseOptions = DEFAULT_OPTIONS) -> Normali
     one, special, pattern = _tables(options)
     pieces: list[str] = []
     starts = array("l")
-    ends = array("l")
     pos = 0
     for match in pattern.finditer(text):
         i = match.start()
         if i > pos:
             pieces.append(text[pos:i].translate(one))
             starts.extend(range(pos, i))
-            ends.extend(range(pos + 1, i + 1))
         replacement = special[text[i]]
         if replacement:
             pieces.append(replacement)
             starts.extend([i] * len(replacement))
-            ends.extend([i + 1] * len(replacement))
         pos = i + 1
     if pos < len(text):
         pieces.append(text[pos:].translate(one))
         starts.extend(range(pos, len(text)))
-        ends.extend(range(pos + 1, len(text) + 1))
-    return NormalisedText("".join(pieces), text, starts, ends)
+    return NormalisedText("".join(pieces), text, starts)
 
 
 def normalise_text(text: str, options: NormaliseOptions = DEFAULT_OPTIONS) -> str:
@@ -356,7 +354,7 @@ def tokenize(text: str) -> list[Token]:
     in any digit script), symbols and punctuation, each with its normalised form. A token's
     original span takes in the harakat and tatweel that follow it."""
     norm = normalise(text)
-    starts, ends, original = norm.starts, norm.ends, norm.original
+    starts, original = norm.starts, norm.original
     size = len(original)
     tokens: list[Token] = []
     append = tokens.append
@@ -364,7 +362,7 @@ def tokenize(text: str) -> list[Token]:
     set_start, set_end, set_surface, set_kind, set_norm = _TOKEN_SLOTS
     for m in _TOKEN.finditer(norm.text):
         a, b = m.span()
-        s, e = starts[a], ends[b - 1]
+        s, e = starts[a], starts[b - 1] + 1
         if e < size and original[e] in _MARK_CHARS:
             e = _TRAILING_MARKS.match(original, e).end()  # type: ignore[union-attr]
         # Token(s, e, surface, kind, norm) without the frozen __init__'s object.__setattr__ per
