@@ -10,6 +10,7 @@ from rasd.cli import main
 from rasd.errors import InputError
 from rasd.ner import Tagger, clusters_path, tag_tokens
 from rasd.ner_clusters import ClusterOptions, learn_clusters, read_clusters, write_clusters
+from rasd.ner_train import TrainOptions, split_dev
 
 SENTENCES = [
     ("زار محمد القاهرة أمس", "O B-PERS B-LOC O"),
@@ -36,6 +37,33 @@ def test_cli_trains_a_model_that_tags(tmp_path, capsys):
     tags = tag_tokens(["زار", "أحمد", "بغداد", "أمس"], Tagger.load(out))
     assert tags[1] == "B-PERS"
     assert tags[2] == "B-LOC"
+
+
+def test_cli_dev_tail_holds_out_the_last_sentences(tmp_path, capsys):
+    conll = tmp_path / "train.txt"
+    _write_conll(conll, SENTENCES * 5)
+    out = tmp_path / "m" / "ner.crfsuite"
+    args = ["train", "ner", "--train", str(conll), "--out", str(out), "--dev-tail", "0.2"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert '"train_sentences": 16' in printed
+    assert '"dev_macro_f1"' in printed
+
+
+@pytest.mark.parametrize(
+    ("options", "fit", "dev"),
+    [
+        (TrainOptions(), list(range(20)), []),
+        (TrainOptions(dev_tail=0.15), list(range(17)), [17, 18, 19]),
+        (TrainOptions(dev_tail=0.9), list(range(10)), list(range(10, 20))),
+        (TrainOptions(dev_every=5), [i for i in range(20) if i % 5], [0, 5, 10, 15]),
+    ],
+)
+def test_split_dev_tail_is_one_block_at_the_end(options, fit, dev):
+    sentences = [([str(i)], ["O"]) for i in range(20)]
+    got_fit, got_dev = split_dev(sentences, options)
+    assert [int(s[0][0]) for s in got_fit] == fit
+    assert [int(s[0][0]) for s in got_dev] == dev
 
 
 def test_cli_train_bad_input_exits_1(tmp_path):

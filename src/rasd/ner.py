@@ -201,7 +201,7 @@ def _model_attributes(crf: Any) -> frozenset[str]:
 class TagOptions:
     """How tags are decoded. ``o_threshold`` > 0 trades precision for recall: a token the
     Viterbi path calls O but whose marginal P(O) is below it takes its best entity tag (chosen on
-    a dev slice of the train split, see models/README.md)."""
+    a dev slice of the train split, see models/README.md: 0, plain Viterbi)."""
 
     o_threshold: float = 0.0
 

@@ -30,6 +30,11 @@ class TrainOptions:
     min_feature_freq: int = 1
     dev_every: int = 0
     """Hold out every n-th train sentence and report dev F1 (0: train on everything)."""
+    dev_tail: float = 0.0
+    """Hold out this fraction of train sentences at the end, one contiguous block (whole
+    articles, unlike ``dev_every``), and report dev F1 for it; 0: train on everything."""
+    thresholds: tuple[float, ...] = (0.0,)
+    """Decoding thresholds (`TagOptions.o_threshold`) to score on the dev sentences."""
 
 
 def read_conll(path: str | Path) -> list[Sentence]:
@@ -88,8 +93,7 @@ def train_ner(
         learn_and_write_clusters(news, out_path)
     featurizer = Featurizer(Resources.load(out_path))
     sentences = read_conll(train)
-    dev = sentences[:: options.dev_every] if options.dev_every else []
-    fit = [s for i, s in enumerate(sentences) if not options.dev_every or i % options.dev_every]
+    fit, dev = split_dev(sentences, options)
     trainer = pycrfsuite.Trainer(verbose=False)
     for tokens, tags in fit:
         trainer.append(featurizer.sentence([token_norm(t) for t in tokens]), tags)
@@ -105,16 +109,37 @@ def train_ner(
     trainer.train(str(out_path))
     summary = {"train_sentences": len(fit), "cpu_seconds": time.process_time() - started}
     if dev:
-        summary.update(_dev_scores(out_path, dev))
+        summary.update(_dev_scores(out_path, dev, options.thresholds))
     log.info("trained %s: %s", out_path, summary)
     return summary
 
 
-def _dev_scores(model: Path, dev: list[Sentence]) -> dict[str, float]:
-    from rasd.evaluate.ner import score_sentences
-    from rasd.ner import Tagger
+def split_dev(
+    sentences: list[Sentence], options: TrainOptions
+) -> tuple[list[Sentence], list[Sentence]]:
+    """(fit, dev): the dev sentences are the last ``dev_tail`` of the file, else every
+    ``dev_every``-th sentence, else none."""
+    if options.dev_tail > 0:
+        cut = len(sentences) - round(len(sentences) * min(options.dev_tail, 0.5))
+        return sentences[:cut], sentences[cut:]
+    if options.dev_every > 0:
+        every = options.dev_every
+        return [s for i, s in enumerate(sentences) if i % every], sentences[::every]
+    return sentences, []
 
-    tagger = Tagger.load(model)
-    predicted = [tagger.tag_norms([token_norm(t) for t in toks]) for toks, _ in dev]
-    report = score_sentences([tags for _, tags in dev], predicted)
-    return {"dev_macro_f1": report["macro"]["f1"], "dev_micro_f1": report["micro"]["f1"]}
+
+def _dev_scores(
+    model: Path, dev: list[Sentence], thresholds: tuple[float, ...]
+) -> dict[str, float]:
+    from rasd.evaluate.ner import score_sentences
+    from rasd.ner import Tagger, TagOptions
+
+    scores: dict[str, float] = {}
+    for theta in thresholds:
+        tagger = Tagger.load(model, TagOptions(o_threshold=theta))
+        predicted = [tagger.tag_norms([token_norm(t) for t in toks]) for toks, _ in dev]
+        report = score_sentences([tags for _, tags in dev], predicted)
+        suffix = "" if theta == 0.0 else f"@{theta:g}"
+        scores[f"dev_macro_f1{suffix}"] = report["macro"]["f1"]
+        scores[f"dev_micro_f1{suffix}"] = report["micro"]["f1"]
+    return scores

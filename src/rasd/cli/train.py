@@ -29,6 +29,9 @@ def register(subparsers: Any) -> None:
     ner.add_argument("--c1", type=float, default=None, help="L1 penalty")
     ner.add_argument("--c2", type=float, default=None, help="L2 penalty")
     ner.add_argument("--dev-every", type=int, default=0, help="hold out every n-th sentence")
+    ner.add_argument(
+        "--dev-tail", type=float, default=0.0, help="hold out this last fraction of sentences"
+    )
     ner.set_defaults(func=run_ner)
     p.set_defaults(func=lambda args: p.print_help(sys.stderr) or 2)
 
@@ -38,7 +41,7 @@ def run_ner(args: argparse.Namespace) -> int:
 
     from rasd.ner_train import TrainOptions, train_ner
 
-    options = TrainOptions(dev_every=args.dev_every)
+    options = TrainOptions(dev_every=args.dev_every, dev_tail=args.dev_tail)
     if args.c1 is not None:
         options = replace(options, c1=args.c1)
     if args.c2 is not None:
