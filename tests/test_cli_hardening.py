@@ -123,7 +123,7 @@ def test_jsonl_with_a_lone_surrogate_escape_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1
     assert err.count("\n") == 1, err
-    assert "not valid Unicode (U+D800" in err
+    assert f"skipped {path}:1: 'text' is not valid Unicode (lone surrogate U+D800)" in err
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,14 @@ def document_from_record(
         raise InputError(f"{location}: missing or non-string field {fields.text!r}")
     if not text.strip():
         raise InputError(f"{location}: empty {fields.text!r}")
-    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as err:  # a lone surrogate, e.g. from a JSON "\ud800" escape
+        raise InputError(
+            f"{location}: {fields.text!r} is not valid Unicode (lone surrogate "
+            f"U+{ord(err.object[err.start]):04X})"
+        ) from err
+    if size > MAX_DOCUMENT_BYTES:
         raise InputError(f"{location}: text is larger than {MAX_DOCUMENT_BYTES:,} bytes")
     return Document(
         text=text,
