@@ -124,8 +124,9 @@ class Pipeline:
     ) -> Iterator[Document | Skip]:
         """Analyse documents one by one, streaming. With ``on_error="skip"`` a document that fails
         in a stage comes out as a `Skip` naming the document, the stage and the error; incoming
-        `Skip` items pass through untouched. ``batch_size`` bounds how many documents are pulled
-        from ``docs`` ahead of the output (kept for API compatibility with batch readers)."""
+        `Skip` items pass through untouched. Nothing is read ahead: each document is analysed and
+        yielded before the next is pulled, so ``batch_size`` (accepted for spaCy-style callers)
+        has no effect."""
         del batch_size  # stages are per-document; nothing is gained by batching here
         for doc in docs:
             if isinstance(doc, Skip):
