@@ -14,7 +14,9 @@ Rules (the known dr5hn defects, see its SOURCE.md):
   population >= 100,000, or a capital, or ANETAC pairs that Arabic name with the same English
   name, or — in the Arab world — the name is attested as a place in SaudiNewsNet (right after a
   place cue such as مدينة/محافظة at least twice). A region keeps it in the Arab world, from
-  500,000 people, or on the same evidence. Names with a detached transliterated article
+  500,000 people, or on the same evidence, or in a neighbour of the Arab world (`NEIGHBOURS`:
+  Turkey, Iran, Israel, Ethiopia, Eritrea), whose provinces Arabic news reports as often as
+  those of Arab countries (شرناق، ديار بكر). Names with a detached transliterated article
   ("أد دورايكيش") or more words than the English name (Perm → "موج الشعر …") are dropped
   everywhere. A city left without an Arabic name is left out.
 - Common-word filter (the stop-list): a one-word name is dropped when it (or its definite form) is
@@ -54,6 +56,9 @@ MIN_CITY_POPULATION = 100_000
 ARAB_WORLD = frozenset(
     "AE BH DJ DZ EG IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TN YE".split()  # noqa: SIM905
 )
+# Countries whose provinces Arabic news names often (wars, borders, refugees): their region names
+# are trusted like those of the Arab world.
+NEIGHBOURS = frozenset(("TR", "IR", "IL", "ET", "ER"))
 TOP_FREQUENT = 8000
 MIN_CUE_RATIO = 0.05
 DETACHED_ARTICLE = re.compile("(?:^| )ا[دشزتسرنلذثظطضص](?: |$)")
@@ -302,7 +307,8 @@ def state_rows(
     translated some names word for word: Bar → حاجز، Independencia → استقلال)."""
     rows = []
     for s in states:
-        trusted = s["country_code"] in ARAB_WORLD or (s.get("population") or 0) >= 500_000
+        nearby = s["country_code"] in ARAB_WORLD | NEIGHBOURS
+        trusted = nearby or (s.get("population") or 0) >= 500_000
         names = [
             n
             for n in split_names(s.get("name_ar") or "", parenthesised=False)
