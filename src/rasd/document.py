@@ -92,6 +92,9 @@ class Entity:
     coref: int | None = None
     """Index (into ``Document.entities``) of the first mention of the same entity, if not itself."""
     score: float | None = None
+    """Confidence (0-1) where one is known: the tagger's for its own mentions; for a place the
+    gazetteer names differently, linked by how it sounds (سوروتش → Suruç), the similarity of the
+    spellings: such a link is weaker than a match of names."""
     source: str = "model"
     """What produced it: ``model``, ``gazetteer``, ``rule``, ``coref``."""
 

@@ -25,7 +25,14 @@ from rasd.errors import ModelDataError
 from rasd.lexicon import proclitic_only, read_table
 from rasd.names import NameLexicon, transliterate
 from rasd.pipeline import stage
-from rasd.places import Gazetteer, Place, PlaceContext, dateline_country, resolve_place
+from rasd.places import (
+    Gazetteer,
+    Place,
+    PlaceContext,
+    dateline_country,
+    resolve_place,
+    resolve_spelling,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,8 @@ class Mention:
     """Id of a curated person or organisation (``org:reuters``)."""
     key: str | None = None
     """For a family-name mention: the name without clitics (its coreference key)."""
+    score: float | None = None
+    """For a place linked by its spelling (`Gazetteer.match_spelling`): the similarity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,9 +460,23 @@ def _model_mentions(doc: Document, norms: list[str], res: Resources) -> list[Men
         label = {"PERS": "PER"}.get(ent.label, ent.label)
         places = res.gazetteer.names.get(tuple(norms[first : last + 1])) or ()
         if label in ("LOC", "GPE") and not places:
+            if _accusative_adjective(doc.tokens, norms, first, last + 1):
+                continue
             label = "LOC"
         out.append(Mention(first, last + 1, label, "model", places=places))
     return out
+
+
+def _accusative_adjective(tokens: Sequence[Token], norms: list[str], first: int, last: int) -> bool:
+    """Is a one-word place the gazetteer does not know rather an indefinite accusative adjective
+    (هجوما انتحاريا داميا "a bloody suicide attack")? It ends in the alef of the accusative
+    and carries its tanween, or follows a noun with the same ending that it agrees with."""
+    if last - first != 1 or len(norms[first]) < 4 or not norms[first].endswith("ا"):
+        return False
+    if "\u064b" in tokens[first].surface:
+        return True
+    before = norms[first - 1] if first else ""
+    return tokens[first - 1].kind == "word" and len(before) >= 4 and before.endswith("ا")
 
 
 # --------------------------------------------------------------------------- linking
@@ -481,6 +504,8 @@ def _link(
             out.append(replace(m, english=english))
         elif m.label == "ORG" and m.kind == "government" and not m.country:
             out.append(replace(m, country=main_country))
+        elif (spelled := _link_by_spelling(m, norms, gaz, context)) is not None:
+            out.append(spelled)
         elif m.english is None:  # a tagger's ORG/MISC or an unresolved place: spell it out
             tokens = norms[m.first : m.last]
             english = " ".join(res.names.english_token(n) for n in tokens)
@@ -506,6 +531,20 @@ def _link_place(
     )
 
 
+def _link_by_spelling(
+    m: Mention, norms: list[str], gaz: Gazetteer, context: PlaceContext
+) -> Mention | None:
+    """A place no gazetteer name matches, linked by how it sounds (`resolve_spelling`); the
+    link is weaker than a name match, its ``score`` says how much."""
+    if m.label not in ("GPE", "LOC") or m.kind not in (None, "unresolved") or m.places:
+        return None
+    found = resolve_spelling(gaz, norms[m.first : m.last], context)
+    if found is None:
+        return None
+    linked = _link_place(replace(m, places=(gaz.by_id[found[0].id],)), gaz, context)
+    return replace(linked, score=found[1])
+
+
 def _to_entity(doc: Document, tokens: Sequence[Token], m: Mention) -> Entity:
     start, end = tokens[m.first].start, tokens[m.last - 1].end
     if m.trim:
@@ -522,6 +561,7 @@ def _to_entity(doc: Document, tokens: Sequence[Token], m: Mention) -> Entity:
         lat=m.place.lat if m.place else None,
         lon=m.place.lon if m.place else None,
         source=m.source,
+        score=m.score,
     )
 
 

@@ -5,13 +5,18 @@
 candidate entries (``الرياض`` is a city and a region; ``الإسكندرية`` is in Egypt and in Scotland);
 `resolve_place` picks one by the countries the article mentions, the dateline (``لندن:`` /
 ``الرياض - واس``), prominence (country > capital > big city > region > small town) and
-population — or returns None: the mention stays explicitly unresolved.
+population — or returns None: the mention stays explicitly unresolved. A mention no Arabic name
+matches may still be a spelling the gazetteer lacks (سوروتش for سروج, Suruç): `match_spelling`
+compares its consonant skeleton with those of the English names of places in the countries the
+article names, and accepts only a unique confident match.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +32,24 @@ ARAB_WORLD = frozenset(
 ) | frozenset(("QA", "SA", "SD", "SO", "SY", "TN", "YE"))
 # The dateline: a place (and an agency) before ":" or " - " at the very start of an article.
 _DATELINE = re.compile(r"^\s*([^\n:\-–—(]{2,40}?)\s*(?:\(|:|\s[-–—]\s)")
+# Consonant skeletons: Latin and Arabic letters folded to rough sound classes, vowels, glides and
+# gutturals dropped, so that a transliteration and the English name meet (سوروتش ~ Suruç: s-r-ch).
+_LATIN_DIGRAPHS = (("sh", "j"), ("ch", "j"), ("zh", "j"), ("kh", "k"), ("gh", "k"), ("th", "t"))
+_LATIN_CLASSES = str.maketrans("pdzqgcxvj", "btskkkkfj", "aeiouyhw'’- ")
+_LATIN_SPECIAL = str.maketrans({"ç": "j", "ş": "j", "ğ": "", "ı": "i", "ß": "s"})
+_ARABIC_CLASSES = {
+    "ب": "b", "پ": "b", "ت": "t", "ط": "t", "د": "t", "ض": "t", "ث": "t", "ذ": "t", "س": "s",
+    "ص": "s", "ز": "s", "ظ": "s", "ش": "j", "ج": "j", "چ": "j", "ك": "k", "ق": "k", "گ": "k",
+    "غ": "k", "خ": "k", "ف": "f", "ڤ": "f", "ل": "l", "م": "m", "ن": "n", "ر": "r",
+}  # fmt: skip
+_LATIN_ARTICLE = re.compile(r"^a[lnrstdz][ -]")
+MIN_SKELETON = 3
+"""Shorter skeletons (two consonants) match too many places to mean anything."""
+EXACT_BELOW = 5
+SPELLING_THRESHOLD = 0.85
+SPELLING_CONFIDENCE = 0.8
+"""The confidence of a link by spelling with identical skeletons (it scales with similarity)."""
+_PROCLITIC_LETTERS = frozenset("وفبل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +75,8 @@ class Gazetteer:
     names: PhraseIndex[tuple[int, ...]]
     nisba: PhraseIndex[int]
     by_id: dict[str, int] = field(repr=False)
+    skeletons: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, repr=False)
+    """Country code → (consonant skeleton of the English name, index) of its places."""
 
     @classmethod
     def builtin(cls) -> Gazetteer:
@@ -61,6 +86,7 @@ class Gazetteer:
     @classmethod
     def from_rows(cls, rows: Iterable[list[str]]) -> Gazetteer:
         places: list[Place] = []
+        skeletons: dict[str, list[tuple[str, int]]] = {}
         names: dict[tuple[str, ...], list[int]] = {}
         nisba: list[tuple[tuple[str, ...], int]] = []
         rows = iter(rows)
@@ -72,6 +98,7 @@ class Gazetteer:
                 Place(ident, kind, country, parent, _float(lat), _float(lon), int(pop or 0),
                       float(prominence), english, arabic)
             )  # fmt: skip
+            skeletons.setdefault(country, []).append((latin_skeleton(english), index))
             for name in filter(None, row[10].split("|")):
                 names.setdefault(tuple(name.split()), []).append(index)
             nisba.extend((tuple(f.split()), index) for f in filter(None, row[11].split("|")))
@@ -80,6 +107,7 @@ class Gazetteer:
             names=PhraseIndex((k, tuple(v)) for k, v in names.items()),
             nisba=PhraseIndex(nisba),
             by_id={p.id: i for i, p in enumerate(places)},
+            skeletons={c: tuple(v) for c, v in skeletons.items()},
         )
 
     def get(self, ident: str) -> Place | None:
@@ -92,6 +120,57 @@ class Gazetteer:
     def lookup(self, name: str) -> tuple[Place, ...]:
         """Every entry named ``name`` (any spelling the normalised view folds together)."""
         return tuple(self.places[i] for i in self.names.get(phrase_key(name)) or ())
+
+    def match_spelling(self, norm: str, countries: Iterable[str]) -> tuple[Place, float] | None:
+        """The place of ``countries`` whose English name the Arabic ``norm`` (a normalised name
+        the gazetteer lacks) most likely transliterates, with the similarity (0.85-1): only when
+        its consonant skeleton is long enough (three consonants; under five they must be equal)
+        and every place that close has one English name (a city and its province of the same
+        name count as one)."""
+        skeleton = arabic_skeleton(norm)
+        if len(skeleton) < MIN_SKELETON:
+            return None
+        found: list[tuple[float, int]] = []
+        for country in sorted(set(countries)):
+            for other, index in self.skeletons.get(country, ()):
+                ratio = _similarity(skeleton, other)
+                if ratio >= SPELLING_THRESHOLD:
+                    found.append((ratio, index))
+        if len({_fold(self.places[i].english) for _, i in found}) != 1:
+            return None
+        best = max(found, key=lambda f: (f[0], self.places[f[1]].prominence, -f[1]))
+        return self.places[best[1]], round(best[0], 3)
+
+
+def _similarity(a: str, b: str) -> float:
+    """1 for equal skeletons; below ``EXACT_BELOW`` consonants only equal ones match."""
+    if a == b:
+        return 1.0
+    if min(len(a), len(b)) < EXACT_BELOW or abs(len(a) - len(b)) > 2:
+        return 0.0
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _fold(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.lower().translate(_LATIN_SPECIAL))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def latin_skeleton(english: str) -> str:
+    """The consonant classes of an English place name: ``Suruç`` → ``srj``, ``Diyarbakır`` →
+    ``trbkr``, ``Al Qatif`` → ``ktf``."""
+    folded = _LATIN_ARTICLE.sub("", _fold(english))
+    for pair, cls in _LATIN_DIGRAPHS:
+        folded = folded.replace(pair, cls)
+    return "".join(c for c in folded.translate(_LATIN_CLASSES) if "a" <= c <= "z")
+
+
+def arabic_skeleton(norm: str) -> str:
+    """``سوروتش`` → ``srj``, ``دياربكر`` → ``trbkr``: the consonant classes of a normalised
+    Arabic name (the article ال and تش = ch handled)."""
+    word = " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in norm.split())
+    word = word.replace("تش", "ش")
+    return "".join(_ARABIC_CLASSES.get(ch, "") for ch in word)
 
 
 def _float(value: str) -> float | None:
@@ -136,6 +215,26 @@ def resolve_place(
     return max(
         candidates, key=lambda p: (score_place(p, context, prefer=prefer), -candidates.index(p))
     )
+
+
+def resolve_spelling(
+    gazetteer: Gazetteer, norms: Sequence[str], context: PlaceContext
+) -> tuple[Place, float] | None:
+    """A place for a name no gazetteer name matches (the token norms of the mention), by its
+    spelling among the places of the countries the article names (`Gazetteer.match_spelling`),
+    with a confidence (at most ``SPELLING_CONFIDENCE``). A proclitic letter may be part of the
+    mention (بسوروتش): the name without it is tried too."""
+    if not norms:
+        return None
+    countries = context.countries | ({context.dateline} if context.dateline else frozenset())
+    tries = [list(norms)]
+    if norms[0][:1] in _PROCLITIC_LETTERS and len(norms[0]) > 4:
+        tries.append([norms[0][1:], *norms[1:]])
+    for words in tries:
+        found = gazetteer.match_spelling(" ".join(words), countries)
+        if found is not None:
+            return found[0], round(SPELLING_CONFIDENCE * found[1], 3)
+    return None
 
 
 def dateline_country(text: str, gazetteer: Gazetteer) -> str | None:
