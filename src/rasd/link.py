@@ -7,302 +7,59 @@ same country), their dates fall within `LinkOptions.window_days`, and their evid
 enough: a score from place, date, overlapping actors/targets, the words of their trigger
 sentences and shared figure roles must reach `LinkOptions.threshold`.
 
-Linking is incremental (`link_document` places a new document's events into existing clusters or
-opens new ones) and deterministic: the same documents in the same order give the same clusters,
-and `relink` rebuilds every cluster in the canonical order (publication date, then arrival).
+The keys and their score live in `rasd.link_score`. Linking is incremental (`link_document`
+places a new document's events into existing clusters or opens new ones) and deterministic: the
+same documents in the same order give the same clusters, and `relink` rebuilds every cluster in
+the canonical order (publication date, then arrival).
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from rasd.document import Document, Entity, Event
-from rasd.text import clitic_candidates, fold_ta_marbuta, normalise
+from rasd.document import Document
+from rasd.link_score import (
+    DEFAULT_LINK_OPTIONS,
+    FAMILIES,
+    EventKey,
+    LinkOptions,
+    Place,
+    date_score,
+    event_date,
+    event_key,
+    event_place,
+    family,
+    jaccard,
+    km_between,
+    link_score,
+    place_score,
+)
 
 if TYPE_CHECKING:
     from rasd.store import Store
 
-FAMILIES = {
-    "ASSAULT": "unrest",
-    "FIGHT": "unrest",
-    "PROTEST": "unrest",
-    "COERCE": "unrest",
-    "THREATEN": "unrest",
-    "MOBILIZE": "military",
-    "RETREAT": "military",
-    "SANCTION": "sanction",
-    "AID": "cooperation",
-    "AGREE": "cooperation",
-    "CONSULT": "cooperation",
-    "COOPERATE": "cooperation",
-    "SUPPORT": "cooperation",
-    "CONCEDE": "cooperation",
-    "ACCUSE": "statement",
-    "REJECT": "statement",
-    "REQUEST": "statement",
-}
-"""PLOVER types grouped into families whose events may describe one incident."""
-
-_STOP = frozenset(
-    [
-        "في",
-        "من",
-        "الي",
-        "علي",
-        "عن",
-        "ان",
-        "او",
-        "ما",
-        "لا",
-        "مع",
-        "هذا",
-        "هذه",
-        "ذلك",
-        "التي",
-        "الذي",
-        "الذين",
-        "كان",
-        "قد",
-        "وقد",
-        "قال",
-        "وقال",
-        "اليوم",
-        "امس",
-    ]
-)
-
-
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
-
-
-@dataclass(frozen=True, slots=True)
-class LinkOptions:
-    window_days: int = 3
-    max_km: float = 50.0
-    threshold: float = 0.5
-    merge_threshold: float = 0.75
-    """A report that links this strongly to two clusters merges them (they were one event)."""
-    max_candidates: int = 100
-    members_per_cluster: int = 8
-
-
-DEFAULT_LINK_OPTIONS = LinkOptions()
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    name: str | None = None
-    link: str | None = None
-    country: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    kind: str | None = None
-
-
-def family(event_type: str) -> str:
-    return FAMILIES.get(event_type.upper(), event_type.lower())
-
-
-def _entity_at(doc: Document, start: int, end: int) -> Entity | None:
-    hits = [
-        e for e in doc.entities if e.start < end and start < e.end and e.label in {"GPE", "LOC"}
-    ]
-    return min(hits, key=lambda e: (abs(e.start - start), e.start)) if hits else None
-
-
-def _place_in_sentence(doc: Document, event: Event) -> Entity | None:
-    """When the event names no place: the place entity of its sentence nearest the trigger."""
-    if not 0 <= event.sentence < len(doc.sentences):
-        return None
-    sentence = doc.sentences[event.sentence]
-    places = [
-        e
-        for e in doc.entities
-        if e.label in {"GPE", "LOC"} and sentence.start <= e.start < sentence.end
-    ]
-    return min(places, key=lambda e: (abs(e.start - event.start), e.start)) if places else None
-
-
-def _resolve(doc: Document, entity: Entity) -> Entity:
-    if entity.coref is not None and 0 <= entity.coref < len(doc.entities):
-        first = doc.entities[entity.coref]
-        if entity.link is None or first.link == entity.link:
-            return first
-    return entity
-
-
-def event_place(doc: Document, event: Event) -> Place:
-    """Where an event happened, with its country and coordinates when the entities give them."""
-    entity = None
-    if event.place is not None:
-        entity = _entity_at(doc, event.place.start, event.place.end)
-    if entity is None and event.place_link:
-        entity = next((e for e in doc.entities if e.link == event.place_link), None)
-    if entity is None and event.place is None and not event.place_link:
-        entity = _place_in_sentence(doc, event)
-    if entity is None:
-        name = event.place.label or event.place.surface if event.place else None
-        return Place(name=name, link=event.place_link)
-    entity = _resolve(doc, entity)
-    return Place(
-        name=entity.english or entity.surface,
-        link=event.place_link or entity.link,
-        country=entity.country,
-        lat=entity.lat,
-        lon=entity.lon,
-        kind=entity.kind,
-    )
-
-
-def event_date(doc: Document, event: Event) -> str | None:
-    """The event's day (ISO), else the publication day."""
-    if event.date and len(event.date) >= 10:
-        return event.date[:10]
-    return doc.published.isoformat()[:10] if doc.published else None
-
-
-def sentence_terms(doc: Document, event: Event) -> list[str]:
-    """Content words of the event's sentence and of the report's title (normalised,
-    clitic-stripped), for similarity."""
-    if 0 <= event.sentence < len(doc.sentences):
-        text = doc.sentences[event.sentence].surface
-    else:
-        text = doc.text[max(0, event.start - 150) : event.end + 150]
-    words = sentence_words(text) | sentence_words(doc.title or "")
-    return sorted(t for t in words if len(t) > 2 and t not in _STOP)
-
-
-def participant_terms(event: Event) -> list[str]:
-    names = set()
-    for span in (event.actor, event.target):
-        if span is not None:
-            names.update(sentence_words(span.label or span.surface))
-    return sorted(names)
-
-
-def sentence_words(text: str) -> set[str]:
-    """The Arabic words of a text, normalised, each reduced to its shortest clitic stem."""
-    words = _ARABIC_WORD.findall(fold_ta_marbuta(normalise(text).text))
-    return {(clitic_candidates(w) or (w,))[-1] for w in words}
-
-
-# ----------------------------------------------------------------------- scoring
-
-
-def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def place_score(a: Place, b: Place, options: LinkOptions) -> float | None:
-    """How well two places agree (0-1), or None when they are incompatible."""
-    if a.link and b.link and a.link == b.link:
-        return 1.0 if a.kind not in {"country"} else 0.5
-    if None not in (a.lat, a.lon, b.lat, b.lon) and a.kind != "country" and b.kind != "country":
-        km = km_between((a.lat, a.lon), (b.lat, b.lon))  # type: ignore[arg-type]
-        if km <= options.max_km:
-            return 0.9
-    if a.country and b.country:
-        if a.country != b.country:
-            return None
-        kinds = {a.kind, b.kind}
-        if kinds in ({"admin", "city"}, {"admin", "other"}):
-            return 0.5  # a city may lie in the admin area named (no admin1 in the gazetteer)
-        if kinds & {None, "country"}:
-            return 0.4  # one of them names only the country
-        return None  # two different cities / areas farther apart than max_km
-    return 0.2
-
-
-def date_score(a: str | None, b: str | None, options: LinkOptions) -> float | None:
-    if a is None or b is None:
-        return 0.3
-    days = abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
-    if days > options.window_days:
-        return None
-    return 1.0 - days / (options.window_days + 1)
-
-
-def jaccard(a: Iterable[str], b: Iterable[str]) -> float:
-    sa, sb = set(a), set(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / len(sa | sb)
-
-
-@dataclass(frozen=True, slots=True)
-class EventKey:
-    """What linking needs to know about one stored event."""
-
-    family: str
-    date: str | None
-    place: Place
-    terms: tuple[str, ...]
-    participants: tuple[str, ...]
-    roles: tuple[str, ...]
-    named: tuple[str, ...] = ()
-    """Countries and place links the whole report names (a check on a wrongly resolved event
-    place)."""
-
-
-def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
-    """Evidence that two events are one (0-1); 0 when family, place or date rule it out."""
-    if a.family != b.family:
-        return 0.0
-    p = place_score(a.place, b.place, options)
-    if p is None and _cross_named(a, b):
-        p = 0.1
-    d = date_score(a.date, b.date, options)
-    if p is None or d is None:
-        return 0.0
-    words = jaccard(a.terms, b.terms)
-    people = jaccard(a.participants, b.participants)
-    roles = 1.0 if set(a.roles) & set(b.roles) else 0.0
-    return 0.3 * p + 0.15 * d + 0.35 * min(1.0, 2.5 * words) + 0.1 * people + 0.1 * roles
-
-
-def _cross_named(a: EventKey, b: EventKey) -> bool:
-    """One event's place (or its country, when the other's place is in another country) is
-    named in the other's report: the event places may disagree only because one of them was
-    resolved wrongly (place names are ambiguous)."""
-    for x, y in ((a, b), (b, a)):
-        if x.place.link and x.place.link in y.named:
-            return True
-        if x.place.country and x.place.country != y.place.country and x.place.country in y.named:
-            return True
-    return False
-
-
-def document_places(doc: Document) -> tuple[str, ...]:
-    """The country codes and place links a report names."""
-    named: set[str] = set()
-    for e in doc.entities:
-        if e.label in {"GPE", "LOC", "NORP"}:
-            named.update(v for v in (e.country, e.link if e.label != "NORP" else None) if v)
-    return tuple(sorted(named))
-
-
-def event_key(doc: Document, event: Event) -> EventKey:
-    return EventKey(
-        family=family(event.type),
-        date=event_date(doc, event),
-        place=event_place(doc, event),
-        terms=tuple(sentence_terms(doc, event)),
-        participants=tuple(participant_terms(event)),
-        roles=tuple(sorted({c.role for c in event.counts})),
-        named=document_places(doc),
-    )
+__all__ = [
+    "DEFAULT_LINK_OPTIONS",
+    "FAMILIES",
+    "EventKey",
+    "LinkOptions",
+    "Place",
+    "cluster_scores",
+    "date_score",
+    "event_date",
+    "event_key",
+    "event_place",
+    "family",
+    "jaccard",
+    "km_between",
+    "link_document",
+    "link_score",
+    "place_score",
+    "refresh_cluster",
+    "relink",
+]
 
 
 # ----------------------------------------------------------------------- clustering in the store
