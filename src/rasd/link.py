@@ -35,6 +35,7 @@ from rasd.link_score import (
     km_between,
     link_score,
     place_score,
+    report_people,
 )
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def _key_from_row(row: Any) -> EventKey:
         participants=tuple(json.loads(row["participants"])),
         roles=tuple(json.loads(row["roles"])),
         named=tuple(json.loads(row["named"])),
+        people=tuple(json.loads(row["people"])),
     )
 
 
@@ -175,7 +177,8 @@ def _group_in_document(keys: list[EventKey], options: LinkOptions) -> list[list[
 def link_document(store: Store, doc: Document, options: LinkOptions = DEFAULT_LINK_OPTIONS) -> None:
     """Place the stored events of ``doc`` into clusters (inside the caller's transaction)."""
     linked = [i for i, e in enumerate(doc.events) if not getattr(e, "background", False)]
-    keys = [event_key(doc, doc.events[i]) for i in linked]
+    people = report_people(doc)
+    keys = [event_key(doc, doc.events[i], people) for i in linked]
     members: dict[int, list[EventKey]] = {}
     for group in _group_in_document(keys, options):
         scores: dict[int, float] = {}
@@ -224,9 +227,9 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
     )
     store.conn.execute(
         "INSERT OR REPLACE INTO link_keys (doc_id, idx, doc_n, cluster_id, family, day, place, "
-        "place_link, country, lat, lon, kind, terms, participants, roles, named) "
+        "place_link, country, lat, lon, kind, terms, participants, roles, named, people) "
         "VALUES (?, ?, (SELECT n FROM documents WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?)",
+        "?, ?, ?)",
         (
             doc.id,
             idx,
@@ -244,6 +247,7 @@ def _attach(store: Store, doc: Document, idx: int, key: EventKey, cluster_id: in
             json.dumps(key.participants, ensure_ascii=False),
             json.dumps(key.roles),
             json.dumps(key.named),
+            json.dumps(key.people, ensure_ascii=False),
         ),
     )
 

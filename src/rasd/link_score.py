@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from rasd.document import Document, Entity, Event
+from rasd.names import NameLexicon
+from rasd.span_index import starting_in
 from rasd.text import clitic_candidates, fold_ta_marbuta, normalise
 
 FAMILIES = {
@@ -70,6 +72,10 @@ _STOP = frozenset(
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 
+GIVEN_NAME_WEIGHT = 20
+"""A name word the name lexicons list this often as a person's is a given name (محمد، ناصر)."""
+
+
 @dataclass(frozen=True, slots=True)
 class LinkOptions:
     window_days: int = 3
@@ -79,6 +85,11 @@ class LinkOptions:
     """A report that links this strongly to two clusters merges them (they were one event)."""
     max_candidates: int = 100
     members_per_cluster: int = 8
+    min_shared_people: int = 3
+    """Events whose sentences share this many distinctive name words (victims, attackers) —
+    half those of the shorter list at least — are one event even when their places disagree
+    (a report placed in its reporter's town)."""
+    people_weight: float = 0.3
 
 
 DEFAULT_LINK_OPTIONS = LinkOptions()
@@ -149,11 +160,25 @@ def event_place(doc: Document, event: Event) -> Place:
     )
 
 
-def event_date(doc: Document, event: Event) -> str | None:
-    """The event's day (ISO), else the publication day."""
-    if event.date and len(event.date) >= 10:
-        return event.date[:10]
-    return doc.published.isoformat()[:10] if doc.published else None
+def event_date(
+    doc: Document, event: Event, options: LinkOptions = DEFAULT_LINK_OPTIONS
+) -> str | None:
+    """The event's day (ISO), else the publication day. A resolved interval longer than the
+    window (``1436 هـ`` → a whole Hijri year) names no day: the publication day stands in when
+    it lies inside the interval, else the interval's first day."""
+    published = doc.published.isoformat()[:10] if doc.published else None
+    if not event.date or len(event.date) < 10:
+        return published
+    first, _, last = event.date.partition("/")
+    if len(last) < 10 or len(first) < 10:
+        return first[:10]
+    try:
+        days = (date.fromisoformat(last[:10]) - date.fromisoformat(first[:10])).days
+    except ValueError:
+        return first[:10]
+    if days <= options.window_days or published is None:
+        return first[:10]
+    return published if first[:10] <= published <= last[:10] else first[:10]
 
 
 def sentence_terms(doc: Document, event: Event) -> list[str]:
@@ -243,6 +268,9 @@ class EventKey:
     named: tuple[str, ...] = ()
     """Countries and place links the whole report names (a check on a wrongly resolved event
     place)."""
+    people: tuple[str, ...] = ()
+    """Distinctive name words of the people the report's events of this family name
+    (`report_people`)."""
 
 
 def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
@@ -250,7 +278,8 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
     if a.family != b.family:
         return 0.0
     p = place_score(a.place, b.place, options)
-    if p is None and _cross_named(a, b):
+    named_together = _named_together(a, b, options)
+    if p is None and (_cross_named(a, b) or named_together):
         p = 0.1
     d = date_score(a.date, b.date, options)
     if p is None or d is None:
@@ -258,7 +287,18 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
     words = jaccard(a.terms, b.terms)
     people = jaccard(a.participants, b.participants)
     roles = 1.0 if set(a.roles) & set(b.roles) else 0.0
-    return 0.3 * p + 0.15 * d + 0.35 * min(1.0, 2.5 * words) + 0.1 * people + 0.1 * roles
+    score = 0.3 * p + 0.15 * d + 0.35 * min(1.0, 2.5 * words) + 0.1 * people + 0.1 * roles
+    return min(1.0, score + (options.people_weight if named_together else 0.0))
+
+
+def _named_together(a: EventKey, b: EventKey, options: LinkOptions) -> bool:
+    """The two events' sentences name the same people (``min_shared_people`` distinctive name
+    words, half of the shorter list at least) and lie in one country (or one is unknown)."""
+    if a.place.country and b.place.country and a.place.country != b.place.country:
+        return False
+    shared = len(set(a.people) & set(b.people))
+    shorter = min(len(set(a.people)), len(set(b.people)))
+    return shared >= options.min_shared_people and shared >= shorter / 2
 
 
 def _cross_named(a: EventKey, b: EventKey) -> bool:
@@ -282,7 +322,38 @@ def document_places(doc: Document) -> tuple[str, ...]:
     return tuple(sorted(named))
 
 
-def event_key(doc: Document, event: Event) -> EventKey:
+def report_people(doc: Document) -> dict[str, tuple[str, ...]]:
+    """For each event family of a report, the distinctive name words of the people named in
+    the sentences of its events, background ones included (the victims listed after "الذين
+    استشهدوا هم:"): normalised words of PER entities, without common given names (محمد، ناصر),
+    which name too many people to tell events apart."""
+    names = NameLexicon.builtin()
+    sentences: dict[str, set[int]] = {}
+    for event in doc.events:
+        if 0 <= event.sentence < len(doc.sentences):
+            sentences.setdefault(family(event.type), set()).add(event.sentence)
+    words_of = {}
+    for index in set().union(*sentences.values()) if sentences else ():
+        sentence = doc.sentences[index]
+        words = set()
+        for e in starting_in(doc.entities, sentence.start, sentence.end):
+            if e.label == "PER":
+                for word in _ARABIC_WORD.findall(fold_ta_marbuta(normalise(e.surface).text)):
+                    bare = word[1:] if word.startswith("وال") else word
+                    if len(bare) >= 4 and names.person_weight(bare) < GIVEN_NAME_WEIGHT:
+                        words.add(bare)
+        words_of[index] = words
+    return {
+        fam: tuple(sorted(set().union(*(words_of[i] for i in indices))))
+        for fam, indices in sentences.items()
+    }
+
+
+def event_key(
+    doc: Document, event: Event, people: dict[str, tuple[str, ...]] | None = None
+) -> EventKey:
+    """The key of one event; ``people`` is `report_people` of its report (computed once)."""
+    people = report_people(doc) if people is None else people
     return EventKey(
         family=family(event.type),
         date=event_date(doc, event),
@@ -291,4 +362,5 @@ def event_key(doc: Document, event: Event) -> EventKey:
         participants=tuple(participant_terms(event)),
         roles=tuple(sorted({c.role for c in event.counts})),
         named=document_places(doc),
+        people=people.get(family(event.type), ()),
     )

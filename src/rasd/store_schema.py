@@ -144,4 +144,11 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ALTER TABLE link_keys ADD COLUMN named TEXT NOT NULL DEFAULT '[]'
         """,
     ),
+    (
+        "people named in the sentence of each linked event (reports naming the same victims are "
+        "one event)",
+        """
+        ALTER TABLE link_keys ADD COLUMN people TEXT NOT NULL DEFAULT '[]'
+        """,
+    ),
 )
