@@ -54,6 +54,7 @@ __all__ = [
     "event_place",
     "family",
     "jaccard",
+    "key_from_row",
     "km_between",
     "link_document",
     "link_score",
@@ -66,7 +67,8 @@ __all__ = [
 # ----------------------------------------------------------------------- clustering in the store
 
 
-def _key_from_row(row: Any) -> EventKey:
+def key_from_row(row: Any) -> EventKey:
+    """The `EventKey` of a ``link_keys`` row."""
     return EventKey(
         family=row["family"],
         date=row["day"],
@@ -121,7 +123,7 @@ def _load_members(
         f"idx) AS r FROM link_keys WHERE cluster_id IN ({marks})) WHERE r <= ?"
     )
     for row in store.conn.execute(sql, [*cluster_ids, per_cluster]):
-        out[row["cluster_id"]].append(_key_from_row(row))
+        out[row["cluster_id"]].append(key_from_row(row))
     return out
 
 

@@ -291,6 +291,34 @@ def link_score(a: EventKey, b: EventKey, options: LinkOptions) -> float:
     return min(1.0, score + (options.people_weight if named_together else 0.0))
 
 
+def explain_link(a: EventKey, b: EventKey, options: LinkOptions) -> tuple[float, str]:
+    """The score of two keys and why: which feature rules the link out, or the evidence the
+    score sums (for evaluation reports: why a report stayed out of its event's cluster)."""
+    if a.family != b.family:
+        return 0.0, f"type families differ ({a.family} / {b.family})"
+    p = place_score(a.place, b.place, options)
+    together = _named_together(a, b, options)
+    if p is None and not (_cross_named(a, b) or together):
+        return 0.0, f"places disagree ({_place_text(a.place)} / {_place_text(b.place)})"
+    if date_score(a.date, b.date, options) is None:
+        return 0.0, f"dates more than {options.window_days} days apart ({a.date} / {b.date})"
+    score = link_score(a, b, options)
+    parts = (
+        f"place {0.1 if p is None else p:.2f} ({_place_text(a.place)} / {_place_text(b.place)})",
+        f"date {date_score(a.date, b.date, options):.2f}",
+        f"words {jaccard(a.terms, b.terms):.2f}",
+        f"actors {jaccard(a.participants, b.participants):.2f}",
+        f"roles {'shared' if set(a.roles) & set(b.roles) else 'none'}",
+        f"people {'shared' if together else 'none'}",
+    )
+    verdict = "links" if score >= options.threshold else f"under {options.threshold}"
+    return score, f"score {score:.2f} {verdict}: " + ", ".join(parts)
+
+
+def _place_text(place: Place) -> str:
+    return f"{place.name or '?'} [{place.link or place.kind or 'unresolved'}]"
+
+
 def _named_together(a: EventKey, b: EventKey, options: LinkOptions) -> bool:
     """The two events' sentences name the same people (``min_shared_people`` distinctive name
     words, half of the shorter list at least) and lie in one country (or one is unknown)."""

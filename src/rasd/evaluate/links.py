@@ -4,14 +4,18 @@ The labels name groups of article URLs that report one real-world event (``distr
 are other events close in time or place). The articles are analysed and ingested into a fresh
 store; then, over all pairs of labelled articles, a pair is *predicted* linked when the two share
 an event cluster, and *gold* linked when they carry the same label. Also reported: for each
-event, whether one cluster holds every report of it that has events at all.
+event, whether one cluster holds every report of it that has events at all, and — for each
+report left out of its event's main cluster — why (`explain_outliers`: the feature that ruled the
+link out, or the evidence that fell short of the threshold).
 """
 
 from __future__ import annotations
 
 import json
 import zipfile
+from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
 
@@ -19,6 +23,8 @@ from rasd.document import Document, parse_published
 from rasd.errors import InputError
 from rasd.evaluate import PRF, Report
 from rasd.ingest import ingest_documents
+from rasd.link import DEFAULT_LINK_OPTIONS, LinkOptions, key_from_row
+from rasd.link_score import EventKey, explain_link
 from rasd.pipeline import Pipeline
 from rasd.store import Store
 
@@ -101,6 +107,51 @@ def score_links(labels: Mapping[str, list[str]], clusters: Mapping[str, set[int]
     return Report("links", metrics, tuple(errors))
 
 
+_NOT_MERGED = (
+    " (but another cluster, opened earlier or scoring higher, took it; clusters merge only "
+    "when one report links both at {})"
+)
+
+
+def explain_outliers(
+    store: Store, labels: Mapping[str, list[str]], options: LinkOptions = DEFAULT_LINK_OPTIONS
+) -> list[str]:
+    """For each labelled event, each report outside the cluster holding most of its reports,
+    with the best link any of its events has to the events linking compares with (the
+    cluster's first ``members_per_cluster``) and why it fell short: a ruled-out family, place
+    or date, evidence under the threshold — or, when the score links, another cluster that took
+    the report first (opened earlier or scoring higher) and was never merged."""
+    by_url = clusters_by_url(store)
+    lines = []
+    for label, urls in labels.items():
+        if label.startswith("distractor:"):
+            continue
+        tally = Counter(c for u in urls for c in by_url.get(u, ()))
+        if not tally:
+            continue
+        main = min(tally, key=lambda c: (-tally[c], c))
+        members = [k for c, k in _keys(store, cluster=main)][: options.members_per_cluster]
+        for url in urls:
+            if url in by_url and main not in by_url[url]:
+                found = [
+                    explain_link(k, m, options) for _, k in _keys(store, url=url) for m in members
+                ]
+                score, why = max(found, key=lambda f: f[0]) if found else (0.0, "no linked event")
+                if score >= options.threshold:
+                    why += _NOT_MERGED.format(options.merge_threshold)
+                lines.append(f"outside cluster {main}: {label} {url}: {why}")
+    return lines
+
+
+def _keys(
+    store: Store, *, cluster: int | None = None, url: str | None = None
+) -> list[tuple[int, EventKey]]:
+    sql = "SELECT k.* FROM link_keys k JOIN documents d ON d.id = k.doc_id WHERE "
+    where, arg = ("k.cluster_id = ?", cluster) if cluster is not None else ("d.url = ?", url)
+    rows = store.conn.execute(sql + where + " ORDER BY k.doc_n, k.idx", (arg,))
+    return [(r["cluster_id"], key_from_row(r)) for r in rows]
+
+
 def evaluate_links(
     labels_path: str | Path, corpus: str | Path, db: str | Path, *, pipeline: Pipeline | None = None
 ) -> Report:
@@ -111,4 +162,5 @@ def evaluate_links(
         raise InputError(f"{db}: exists; the evaluation needs a fresh database")
     with Store(db) as store:
         ingest_documents(store, read_articles(corpus, urls), pipeline=pipeline)
-        return score_links(labels, clusters_by_url(store))
+        report = score_links(labels, clusters_by_url(store))
+        return replace(report, errors=report.errors + tuple(explain_outliers(store, labels)))
