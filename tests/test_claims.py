@@ -8,11 +8,13 @@ from rasd.claims import extract_claims
 from rasd.document import Document
 from rasd.events import extract_events
 from rasd.pipeline import make_document
+from rasd.quantities import extract_quantities
 from rasd.text import segment
+from rasd.times import extract_times
 
 
 def analyse_claims(text: str) -> Document:
-    doc = segment(make_document(text, published="2015-08-01"))
+    doc = extract_quantities(extract_times(segment(make_document(text, published="2015-08-01"))))
     return extract_claims(extract_events(doc))
 
 

@@ -9,12 +9,14 @@ from rasd.document import Document
 from rasd.events import event_id, extract_events, is_factual
 from rasd.events_lexicon import Lexicon, expand
 from rasd.pipeline import make_document
+from rasd.quantities import extract_quantities
 from rasd.text import segment
+from rasd.times import extract_times
 
 
 def analyse_events(text: str, published: str | None = "2015-08-01") -> Document:
-    """Segment, events and claims only, so the tests do not depend on the other stages."""
-    doc = segment(make_document(text, published=published))
+    """Segment, times, quantities (which events require), events and claims; no entities."""
+    doc = extract_quantities(extract_times(segment(make_document(text, published=published))))
     return extract_claims(extract_events(doc))
 
 
