@@ -66,6 +66,32 @@ def test_bare_verb_continues_the_last_speaker_and_channel():
     assert second.via.label == "Reuters"
 
 
+@pytest.mark.parametrize(
+    ("text", "vias"),
+    [
+        # the lede names the speaker, the next sentence the channel: both came via Reuters
+        (
+            "قال وزير الداخلية إن الهجوم فشل. الوزير قال إن 16 شرطياً قتلوا، وفقاً لوكالة رويترز.",
+            ["Reuters", "Reuters"],
+        ),
+        # another speaker's channel says nothing about the minister's words
+        (
+            "قال وزير الداخلية إن الهجوم فشل. وقال الجيش إن 16 جندياً قتلوا، وفقاً لوكالة رويترز.",
+            [None, "Reuters"],
+        ),
+        # two sentences away is no longer the lede's attribution
+        (
+            "قال وزير الداخلية إن الهجوم فشل. وانقطعت الكهرباء في المدينة. "
+            "الوزير قال إن 16 شرطياً قتلوا، وفقاً لوكالة رويترز.",
+            [None, "Reuters"],
+        ),
+    ],
+)
+def test_lede_takes_the_channel_named_in_the_next_sentence(text, vias):
+    claims = analyse_claims(text).claims
+    assert [c.via.label if c.via else None for c in claims] == vias
+
+
 def test_definite_anaphor_resolves_to_named_speaker():
     doc = analyse_claims(
         "أعلنت وزارة الإعلام الكازاخية أن 10 أشخاص قتلوا. الوزارة قالت إن الرقم صحيح."

@@ -203,6 +203,12 @@ def test_claims_table(example_doc, speaker, stance, via):
         assert any(c.via is not None and c.via.surface == via for c in found)
 
 
+def test_every_tokayev_claim_comes_via_reuters(example_doc):
+    tokayev = [c for c in example_doc.claims if c.speaker and "توكاييف" in c.speaker.surface]
+    assert len(tokayev) >= 4
+    assert all(c.via is not None and c.via.label == "Reuters" for c in tokayev)
+
+
 def test_every_span_is_anchored(example_doc):
     from rasd.document import iter_spans
 
