@@ -66,6 +66,12 @@ def test_protests_began_on_2_january(example_doc):
     )
 
 
+def test_protests_began_in_the_west_of_the_country_not_in_almaty(example_doc):
+    (began,) = {(e.place.label, e.place_link) for e in _events(example_doc, "PROTEST")
+                if e.date == "2022-01-02" and e.place is not None}  # fmt: skip
+    assert began == ("west of Kazakhstan", "kz")
+
+
 def test_16_security_forces_killed_per_tokayev_via_reuters(example_doc):
     pairs = [
         (e, c)
