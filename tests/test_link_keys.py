@@ -16,6 +16,7 @@ from rasd.link_score import (
     event_date,
     explain_link,
     link_score,
+    place_score,
     report_people,
 )
 from rasd.text import segment
@@ -131,3 +132,24 @@ def test_reports_naming_the_same_people_are_one_event(a, b, links):
 )
 def test_why_two_events_link_or_not(a, b, reason):
     assert explain_link(a, b, OPTIONS)[1].startswith(reason)
+
+
+TURKEY = Place("Turkey", "tr", "TR", 39.0, 35.0, "country")
+TURKEY_NORP = Place("Turkey", "tr", "TR", 39.0, 35.0, "nationality")  # جنوب البلاد → the country
+ADANA = Place("Adana", "tr-adana", "TR", 37.0, 35.3, "city")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "score"),
+    [
+        (ANKARA, ANKARA, 1.0),  # the same town
+        (TURKEY, TURKEY, 0.5),  # the same country: weak evidence
+        (TURKEY_NORP, TURKEY, 0.5),
+        (TURKEY_NORP, TURKEY_NORP, 0.5),
+        (TURKEY_NORP, ADANA, 0.4),  # a town of the country named
+        (NAJRAN, DHAHRAN_JANUB, None),  # two towns farther apart than max_km
+        (ANKARA, NAJRAN, None),  # two countries
+    ],
+)
+def test_place_agreement(a, b, score):
+    assert place_score(a, b, OPTIONS) == score

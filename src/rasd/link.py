@@ -267,7 +267,8 @@ def refresh_cluster(store: Store, cluster_id: int) -> None:
     place = conn.execute(
         "SELECT place, place_link, country, lat, lon, count(*) AS c FROM link_keys "
         "WHERE cluster_id = ? GROUP BY place, place_link, country, lat, lon "
-        "ORDER BY (place_link IS NULL), (kind = 'country'), c DESC, place LIMIT 1",
+        "ORDER BY (place_link IS NULL), (kind IN ('country', 'nationality')), c DESC, place "
+        "LIMIT 1",
         (cluster_id,),
     ).fetchone()
     main_type = conn.execute(

@@ -219,11 +219,17 @@ def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+COUNTRY_KINDS = frozenset(("country", "nationality"))
+"""Place kinds that name a whole country (an event "in the south of the country" is placed by
+the country's nationality adjective): agreeing on one is weak evidence."""
+
+
 def place_score(a: Place, b: Place, options: LinkOptions) -> float | None:
     """How well two places agree (0-1), or None when they are incompatible."""
+    whole = a.kind in COUNTRY_KINDS or b.kind in COUNTRY_KINDS
     if a.link and b.link and a.link == b.link:
-        return 1.0 if a.kind not in {"country"} else 0.5
-    if None not in (a.lat, a.lon, b.lat, b.lon) and a.kind != "country" and b.kind != "country":
+        return 0.5 if whole else 1.0
+    if None not in (a.lat, a.lon, b.lat, b.lon) and not whole:
         km = km_between((a.lat, a.lon), (b.lat, b.lon))  # type: ignore[arg-type]
         if km <= options.max_km:
             return 0.9
@@ -233,7 +239,7 @@ def place_score(a: Place, b: Place, options: LinkOptions) -> float | None:
         kinds = {a.kind, b.kind}
         if kinds in ({"admin", "city"}, {"admin", "other"}):
             return 0.5  # a city may lie in the admin area named (no admin1 in the gazetteer)
-        if kinds & {None, "country"}:
+        if None in kinds or whole:
             return 0.4  # one of them names only the country
         return None  # two different cities / areas farther apart than max_km
     return 0.2
