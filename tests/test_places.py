@@ -46,17 +46,23 @@ def test_a_transliteration_and_its_english_name_share_a_skeleton(english, arabic
     assert latin_skeleton(english) == arabic_skeleton(normalise_text(arabic))
 
 
+def _about(*countries: str) -> PlaceContext:
+    return PlaceContext(frozenset(countries), None, frozenset(countries))
+
+
 @pytest.mark.parametrize(
     ("name", "countries", "link"),
     [
         ("سوروتش", {"TR", "SY"}, "tr-suruc"),  # the gazetteer has سروج
-        ("بسوروتش", {"TR"}, "tr-suruc"),  # a proclitic inside the mention
         ("دياربكر", {"TR"}, "tr-diyarbak-r"),
         ("انقره", {"TR"}, "tr-ankara"),  # ة written ه: a spelling the names index lacks
+        ("كندوز", {"AF"}, "af-kunduz"),  # the gazetteer has قندوز
     ],
 )
 def test_an_unknown_spelling_is_linked_among_the_articles_countries(gaz, name, countries, link):
-    place, confidence = resolve_spelling(gaz, _norms(name), PlaceContext(frozenset(countries)))
+    found = resolve_spelling(gaz, _norms(name), _about(*countries))
+    assert found is not None
+    place, confidence = found
     assert place.id == link
     assert 0 < confidence <= SPELLING_CONFIDENCE < 1  # weaker than a name match
 
@@ -65,14 +71,23 @@ def test_an_unknown_spelling_is_linked_among_the_articles_countries(gaz, name, c
     ("name", "countries"),
     [
         ("سوروتش", set()),  # no country named: nothing to compare with
-        ("سوروتش", {"SA", "EG"}),  # Suruç is not in the countries the article names
+        ("سوروتش", {"SA", "EG"}),  # Suruç is not in the countries the article is about
+        ("بسوروتش", {"TR"}),  # no proclitic is stripped: names begin with ب، و، ل too
+        ("باكنغهام", {"GB"}),  # Buckingham is not Wokingham (ب stays)
+        ("مانهاتن", {"US"}),  # m-n-t-n like Montana, but the long vowels disagree
+        ("هيوستن", {"IR"}),  # nor Zahedan
         ("داميا", {"TR"}),  # two consonants: too short to mean anything
         ("تشينار", {"TR"}),  # three consonants must match exactly (not Çankırı)
         ("جيلان بينار", {"TR"}),  # Ceylanpınar: c is k in English, j in Turkish; no guess
     ],
 )
 def test_no_link_without_a_confident_unique_match(gaz, name, countries):
-    assert resolve_spelling(gaz, _norms(name), PlaceContext(frozenset(countries))) is None
+    assert resolve_spelling(gaz, _norms(name), _about(*countries)) is None
+
+
+def test_only_the_countries_the_article_is_about_count(gaz):
+    named_once = PlaceContext(frozenset({"TR", "SY"}), None, frozenset({"SY"}))
+    assert resolve_spelling(gaz, _norms("سوروتش"), named_once) is None
 
 
 def test_the_dateline_country_counts_as_named(gaz):
@@ -117,17 +132,36 @@ def test_a_multi_word_name_wins_over_its_first_word(text, surface, link):
     assert found[0].score is None  # a name match: no spelling doubt
 
 
-def test_a_quoted_place_with_an_unknown_spelling_is_linked_with_lower_confidence():
-    ents = _entities('قتل 30 شخصا في مخيم "سوروتش" قرب الحدود التركية')
+@pytest.mark.parametrize(
+    "text",
+    [
+        'قتل 30 شخصا في مخيم "سوروتش" قرب الحدود التركية',  # a quoted name after a place noun
+        "قتل 30 شخصا في تفجير في مدينة سوروتش القريبة من الحدود مع تركيا",  # after مدينة
+    ],
+)
+def test_a_place_with_an_unknown_spelling_is_linked_with_lower_confidence(text):
+    ents = _entities(text)
     place = next(e for e in ents if e.surface == "سوروتش")
     assert (place.link, place.country) == ("tr-suruc", "TR")
     assert place.score is not None
     assert place.score < 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقع انفجار في منطقة نفطية في تركيا",  # an adjective after منطقة
+        "وقع انفجار في منطقة حدودية نائية في تركيا",
+        "زار الوفد مدينة جميلة في تركيا",
+    ],
+)
+def test_a_word_after_a_place_noun_is_a_place_only_if_its_spelling_matches(text):
+    assert [e.surface for e in _entities(text) if e.label in ("GPE", "LOC")] == ["تركيا"]
+
+
 @given(st.text(max_size=30))
 def test_spelling_resolution_never_crashes(text):
-    found = resolve_spelling(Gazetteer.builtin(), text.split(), PlaceContext(frozenset({"TR"})))
+    found = resolve_spelling(Gazetteer.builtin(), text.split(), _about("TR"))
     assert found is None or 0 < found[1] < 1
 
 

@@ -40,6 +40,9 @@ NOT_NAME_PREFIXES = ("وال", "بال", "فال", "كال", "لل")
 COMMON_NAME_WEIGHT = 50
 QUOTES = frozenset("\"«»“”'")
 PROCLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
+SPELLING_CANDIDATE = "spelling-candidate"
+"""Kind of a mention that is a place only if its spelling matches one (`_cued_places`)."""
+UNLINKED_KINDS = (None, "unresolved", SPELLING_CANDIDATE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,7 @@ def find_entities(doc: Document, options: EntityOptions = DEFAULT_OPTIONS) -> tu
     _cover(covered, mentions)
     if options.use_model:
         mentions += _free(covered, _model_mentions(doc, norms, res))
+    mentions += _free(covered, _cued_places(tokens, norms, covered, res))
     mentions += _free(covered, _title_mentions(tokens, norms, covered, res, options=options))
     if options.coref:
         mentions += _free(covered, _family_mentions(tokens, norms, covered, mentions, res))
@@ -467,6 +471,24 @@ def _model_mentions(doc: Document, norms: list[str], res: Resources) -> list[Men
     return out
 
 
+def _cued_places(
+    tokens: Sequence[Token], norms: list[str], covered: list[bool], res: Resources
+) -> list[Mention]:
+    """Unknown words right after a place noun (في مدينة سوروتش، في إقليم شرناق): candidates for
+    a place the gazetteer spells differently, whatever the tagger found. They are kept only
+    when `resolve_spelling` links them to a place of the article's countries."""
+    cues, out = res.triggers.kind_cues, []
+    for i in range(len(norms) - 1):
+        j, norm = i + 1, norms[i + 1]
+        if covered[j] or (norms[i] not in cues and _strip_conj(norms[i]) not in cues):
+            continue
+        unknown = norm not in res.common and norm not in res.triggers.not_names
+        adjective = norm.startswith("ال") or norm.endswith("ية")  # منطقة نفطية، المنطقة الشرقية
+        if tokens[j].kind == "word" and len(norm) >= 3 and unknown and not adjective:
+            out.append(Mention(j, j + 1, "GPE", "rule", kind=SPELLING_CANDIDATE))
+    return out
+
+
 def _accusative_adjective(tokens: Sequence[Token], norms: list[str], first: int, last: int) -> bool:
     """Is a one-word place the gazetteer does not know rather an indefinite accusative adjective
     (هجوما انتحاريا داميا "a bloody suicide attack")? It ends in the alef of the accusative
@@ -492,7 +514,9 @@ def _link(
             counts[gaz.places[m.places[0]].country] += 1
         elif m.country:
             counts[m.country] += 1
-    context = PlaceContext(frozenset(counts), dateline_country(doc.text, gaz))
+    top = max(counts.values(), default=0)
+    main = frozenset(c for c, n in counts.items() if n >= 2 or n == top)
+    context = PlaceContext(frozenset(counts), dateline_country(doc.text, gaz), main)
     main_country = context.dateline or (counts.most_common(1)[0][0] if counts else None)
     out = []
     for m in mentions:
@@ -504,8 +528,10 @@ def _link(
             out.append(replace(m, english=english))
         elif m.label == "ORG" and m.kind == "government" and not m.country:
             out.append(replace(m, country=main_country))
-        elif (spelled := _link_by_spelling(m, norms, gaz, context)) is not None:
+        elif (spelled := _link_by_spelling(m, norms, gaz, context, res.common)) is not None:
             out.append(spelled)
+        elif m.kind == SPELLING_CANDIDATE:
+            continue  # no place of the article's countries is spelled so: not taken for a place
         elif m.english is None:  # a tagger's ORG/MISC or an unresolved place: spell it out
             tokens = norms[m.first : m.last]
             english = " ".join(res.names.english_token(n) for n in tokens)
@@ -532,13 +558,17 @@ def _link_place(
 
 
 def _link_by_spelling(
-    m: Mention, norms: list[str], gaz: Gazetteer, context: PlaceContext
+    m: Mention, norms: list[str], gaz: Gazetteer, context: PlaceContext, common: frozenset[str]
 ) -> Mention | None:
     """A place no gazetteer name matches, linked by how it sounds (`resolve_spelling`); the
-    link is weaker than a name match, its ``score`` says how much."""
-    if m.label not in ("GPE", "LOC") or m.kind not in (None, "unresolved") or m.places:
+    link is weaker than a name match, its ``score`` says how much. Not for common words
+    (المدينة "the city", الخليج "the Gulf"): they are places only by their name."""
+    if m.label not in ("GPE", "LOC") or m.kind not in UNLINKED_KINDS or m.places:
         return None
-    found = resolve_spelling(gaz, norms[m.first : m.last], context)
+    words = norms[m.first : m.last]
+    if any(w in common or _strip_conj(w) in common for w in words):
+        return None
+    found = resolve_spelling(gaz, words, context)
     if found is None:
         return None
     linked = _link_place(replace(m, places=(gaz.by_id[found[0].id],)), gaz, context)

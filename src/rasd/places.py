@@ -36,6 +36,9 @@ _DATELINE = re.compile(r"^\s*([^\n:\-–—(]{2,40}?)\s*(?:\(|:|\s[-–—]\s)")
 # gutturals dropped, so that a transliteration and the English name meet (سوروتش ~ Suruç: s-r-ch).
 _LATIN_DIGRAPHS = (("sh", "j"), ("ch", "j"), ("zh", "j"), ("kh", "k"), ("gh", "k"), ("th", "t"))
 _LATIN_CLASSES = str.maketrans("pdzqgcxvj", "btskkkkfj", "aeiouyhw'’- ")
+_LATIN_VOWELLED = str.maketrans("pdzqgcxvjeiouyw", "btskkkkfjaaaaaa", "h'’- ")
+_ARABIC_VOWELS = frozenset("اويىة")
+_VOWEL_RUN = re.compile("a+")
 _LATIN_SPECIAL = str.maketrans({"ç": "j", "ş": "j", "ğ": "", "ı": "i", "ß": "s"})
 _ARABIC_CLASSES = {
     "ب": "b", "پ": "b", "ت": "t", "ط": "t", "د": "t", "ض": "t", "ث": "t", "ذ": "t", "س": "s",
@@ -45,11 +48,13 @@ _ARABIC_CLASSES = {
 _LATIN_ARTICLE = re.compile(r"^a[lnrstdz][ -]")
 MIN_SKELETON = 3
 """Shorter skeletons (two consonants) match too many places to mean anything."""
-EXACT_BELOW = 5
+EXACT_BELOW = 6
+MIN_SHORT_PROMINENCE = 2
+"""A three-consonant skeleton may only name a city of 100,000 people or more, a capital or a
+country (prominence 2 and up in the gazetteer)."""
 SPELLING_THRESHOLD = 0.85
 SPELLING_CONFIDENCE = 0.8
 """The confidence of a link by spelling with identical skeletons (it scales with similarity)."""
-_PROCLITIC_LETTERS = frozenset("وفبل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +129,21 @@ class Gazetteer:
     def match_spelling(self, norm: str, countries: Iterable[str]) -> tuple[Place, float] | None:
         """The place of ``countries`` whose English name the Arabic ``norm`` (a normalised name
         the gazetteer lacks) most likely transliterates, with the similarity (0.85-1): only when
-        its consonant skeleton is long enough (three consonants; under five they must be equal)
-        and every place that close has one English name (a city and its province of the same
-        name count as one)."""
+        its consonant skeleton is long enough (three consonants, and then only for a city of
+        100,000 people or more; under six they must be equal),
+        its long vowels agree (`vowels_agree`) and every place that close has one English name
+        (a city and its province of the same name count as one)."""
         skeleton = arabic_skeleton(norm)
         if len(skeleton) < MIN_SKELETON:
             return None
         found: list[tuple[float, int]] = []
         for country in sorted(set(countries)):
             for other, index in self.skeletons.get(country, ()):
+                place = self.places[index]
+                if len(skeleton) <= MIN_SKELETON and place.prominence < MIN_SHORT_PROMINENCE:
+                    continue  # three consonants name too many small places
                 ratio = _similarity(skeleton, other)
-                if ratio >= SPELLING_THRESHOLD:
+                if ratio >= SPELLING_THRESHOLD and vowels_agree(norm, place.english):
                     found.append((ratio, index))
         if len({_fold(self.places[i].english) for _, i in found}) != 1:
             return None
@@ -156,21 +165,37 @@ def _fold(name: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def latin_skeleton(english: str) -> str:
+def latin_skeleton(english: str, *, vowels: bool = False) -> str:
     """The consonant classes of an English place name: ``Suruç`` → ``srj``, ``Diyarbakır`` →
-    ``trbkr``, ``Al Qatif`` → ``ktf``."""
+    ``trbkr``, ``Al Qatif`` → ``ktf``; with ``vowels`` each run of vowels is an ``a``
+    (``Suruç`` → ``saraj``, see `vowels_agree`)."""
     folded = _LATIN_ARTICLE.sub("", _fold(english))
     for pair, cls in _LATIN_DIGRAPHS:
         folded = folded.replace(pair, cls)
-    return "".join(c for c in folded.translate(_LATIN_CLASSES) if "a" <= c <= "z")
+    table = _LATIN_VOWELLED if vowels else _LATIN_CLASSES
+    out = "".join(c for c in folded.translate(table) if "a" <= c <= "z")
+    return _VOWEL_RUN.sub("a", out) if vowels else out
 
 
-def arabic_skeleton(norm: str) -> str:
+def arabic_skeleton(norm: str, *, vowels: bool = False) -> str:
     """``سوروتش`` → ``srj``, ``دياربكر`` → ``trbkr``: the consonant classes of a normalised
-    Arabic name (the article ال and تش = ch handled)."""
+    Arabic name (the article ال and تش = ch handled); with ``vowels`` each run of long vowels
+    (ا و ي, a final ة) is an ``a``."""
     word = " ".join(w[2:] if w.startswith("ال") and len(w) > 4 else w for w in norm.split())
     word = word.replace("تش", "ش")
-    return "".join(_ARABIC_CLASSES.get(ch, "") for ch in word)
+    if not vowels:
+        return "".join(_ARABIC_CLASSES.get(ch, "") for ch in word)
+    out = "".join("a" if ch in _ARABIC_VOWELS else _ARABIC_CLASSES.get(ch, "") for ch in word)
+    return _VOWEL_RUN.sub("a", out)
+
+
+def vowels_agree(norm: str, english: str) -> bool:
+    """Does every long vowel of the Arabic name stand where the English name has a vowel (its
+    vowelled skeleton a subsequence of the English one)? Short vowels are not written in
+    Arabic, so the English name may have more: ``مانهاتن`` (m-a-n-a-t-n) is not ``Montana``
+    (m-a-n-t-a-n-a), ``سوروتش`` (s-a-r-a-j) is ``Suruç``."""
+    letters = iter(latin_skeleton(english, vowels=True))
+    return all(ch in letters for ch in arabic_skeleton(norm, vowels=True))
 
 
 def _float(value: str) -> float | None:
@@ -188,6 +213,8 @@ class PlaceContext:
 
     countries: frozenset[str] = frozenset()
     dateline: str | None = None
+    main: frozenset[str] = frozenset()
+    """The countries the article is about: named at least twice, or the most named ones."""
 
 
 def score_place(place: Place, context: PlaceContext, *, prefer: str | None = None) -> float:
@@ -221,20 +248,15 @@ def resolve_spelling(
     gazetteer: Gazetteer, norms: Sequence[str], context: PlaceContext
 ) -> tuple[Place, float] | None:
     """A place for a name no gazetteer name matches (the token norms of the mention), by its
-    spelling among the places of the countries the article names (`Gazetteer.match_spelling`),
-    with a confidence (at most ``SPELLING_CONFIDENCE``). A proclitic letter may be part of the
-    mention (بسوروتش): the name without it is tried too."""
+    spelling among the places of the countries the article is about (`PlaceContext.main` and
+    the dateline's; `Gazetteer.match_spelling`), with a confidence (at most
+    ``SPELLING_CONFIDENCE``). A proclitic letter (و، ب، ل) is not stripped: foreign names
+    begin with those letters too (واشنطن، باكنغهام، لندن)."""
     if not norms:
         return None
-    countries = context.countries | ({context.dateline} if context.dateline else frozenset())
-    tries = [list(norms)]
-    if norms[0][:1] in _PROCLITIC_LETTERS and len(norms[0]) > 4:
-        tries.append([norms[0][1:], *norms[1:]])
-    for words in tries:
-        found = gazetteer.match_spelling(" ".join(words), countries)
-        if found is not None:
-            return found[0], round(SPELLING_CONFIDENCE * found[1], 3)
-    return None
+    countries = context.main | ({context.dateline} if context.dateline else frozenset())
+    found = gazetteer.match_spelling(" ".join(norms), countries)
+    return None if found is None else (found[0], round(SPELLING_CONFIDENCE * found[1], 3))
 
 
 def dateline_country(text: str, gazetteer: Gazetteer) -> str | None:
