@@ -480,7 +480,8 @@ def _cued_places(
     cues, out = res.triggers.kind_cues, []
     for i in range(len(norms) - 1):
         j, norm = i + 1, norms[i + 1]
-        if covered[j] or (norms[i] not in cues and _strip_conj(norms[i]) not in cues):
+        cue = norms[i] in cues or (norms[i][:1] in "وف" and _strip_conj(norms[i]) in cues)
+        if covered[j] or not cue:
             continue
         unknown = norm not in res.common and norm not in res.triggers.not_names
         adjective = norm.startswith("ال") or norm.endswith("ية")  # منطقة نفطية، المنطقة الشرقية

@@ -17,7 +17,7 @@ import difflib
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -80,8 +80,8 @@ class Gazetteer:
     names: PhraseIndex[tuple[int, ...]]
     nisba: PhraseIndex[int]
     by_id: dict[str, int] = field(repr=False)
-    skeletons: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict, repr=False)
-    """Country code → (consonant skeleton of the English name, index) of its places."""
+    skeletons: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict, repr=False)
+    """Country code → consonant skeleton of an English name → indices of its places."""
 
     @classmethod
     def builtin(cls) -> Gazetteer:
@@ -91,7 +91,7 @@ class Gazetteer:
     @classmethod
     def from_rows(cls, rows: Iterable[list[str]]) -> Gazetteer:
         places: list[Place] = []
-        skeletons: dict[str, list[tuple[str, int]]] = {}
+        skeletons: dict[str, dict[str, list[int]]] = {}
         names: dict[tuple[str, ...], list[int]] = {}
         nisba: list[tuple[tuple[str, ...], int]] = []
         rows = iter(rows)
@@ -103,7 +103,8 @@ class Gazetteer:
                 Place(ident, kind, country, parent, _float(lat), _float(lon), int(pop or 0),
                       float(prominence), english, arabic)
             )  # fmt: skip
-            skeletons.setdefault(country, []).append((latin_skeleton(english), index))
+            by_skeleton = skeletons.setdefault(country, {})
+            by_skeleton.setdefault(latin_skeleton(english), []).append(index)
             for name in filter(None, row[10].split("|")):
                 names.setdefault(tuple(name.split()), []).append(index)
             nisba.extend((tuple(f.split()), index) for f in filter(None, row[11].split("|")))
@@ -112,7 +113,7 @@ class Gazetteer:
             names=PhraseIndex((k, tuple(v)) for k, v in names.items()),
             nisba=PhraseIndex(nisba),
             by_id={p.id: i for i, p in enumerate(places)},
-            skeletons={c: tuple(v) for c, v in skeletons.items()},
+            skeletons={c: {k: tuple(v) for k, v in d.items()} for c, d in skeletons.items()},
         )
 
     def get(self, ident: str) -> Place | None:
@@ -138,17 +139,27 @@ class Gazetteer:
             return None
         found: list[tuple[float, int]] = []
         for country in sorted(set(countries)):
-            for other, index in self.skeletons.get(country, ()):
+            for ratio, index in self._near(country, skeleton):
                 place = self.places[index]
                 if len(skeleton) <= MIN_SKELETON and place.prominence < MIN_SHORT_PROMINENCE:
                     continue  # three consonants name too many small places
-                ratio = _similarity(skeleton, other)
-                if ratio >= SPELLING_THRESHOLD and vowels_agree(norm, place.english):
+                if vowels_agree(norm, place.english):
                     found.append((ratio, index))
         if len({_fold(self.places[i].english) for _, i in found}) != 1:
             return None
         best = max(found, key=lambda f: (f[0], self.places[f[1]].prominence, -f[1]))
         return self.places[best[1]], round(best[0], 3)
+
+    def _near(self, country: str, skeleton: str) -> Iterator[tuple[float, int]]:
+        """(similarity, index) of the places of ``country`` whose skeleton is close enough."""
+        table = self.skeletons.get(country, {})
+        if len(skeleton) < EXACT_BELOW:  # only equal skeletons: one look-up
+            yield from ((1.0, i) for i in table.get(skeleton, ()))
+            return
+        for other, indices in table.items():
+            ratio = _similarity(skeleton, other)
+            if ratio >= SPELLING_THRESHOLD:
+                yield from ((ratio, i) for i in indices)
 
 
 def _similarity(a: str, b: str) -> float:
