@@ -82,7 +82,7 @@ class Mention:
     key: str | None = None
     """For a family-name mention: the name without clitics (its coreference key)."""
     score: float | None = None
-    """For a place linked by its spelling (`Gazetteer.match_spelling`): the similarity."""
+    """For a place linked by its spelling (`resolve_spelling`): the link's confidence (< 1)."""
 
 
 @dataclass(frozen=True, slots=True)
