@@ -137,6 +137,10 @@ def test_why_two_events_link_or_not(a, b, reason):
 TURKEY = Place("Turkey", "tr", "TR", 39.0, 35.0, "country")
 TURKEY_NORP = Place("Turkey", "tr", "TR", 39.0, 35.0, "nationality")  # جنوب البلاد → the country
 ADANA = Place("Adana", "tr-adana", "TR", 37.0, 35.3, "city")
+ABHA = Place("Abha", "sa-abha", "SA", 18.2, 42.5, "city")
+ASIR = Place("Asir", "sa-asir", "SA", 19.17, 43.17, "admin")
+BURAYDAH = Place("Buraydah", "sa-buraydah", "SA", 26.33, 43.98, "city")
+JAZAN = Place("Jizan", "sa-jizan-admin", "SA", 17.33, 42.67, "admin")
 
 
 @pytest.mark.parametrize(
@@ -148,6 +152,9 @@ ADANA = Place("Adana", "tr-adana", "TR", 37.0, 35.3, "city")
         (TURKEY_NORP, TURKEY_NORP, 0.5),
         (TURKEY_NORP, ADANA, 0.4),  # a town of the country named
         (NAJRAN, DHAHRAN_JANUB, None),  # two towns farther apart than max_km
+        (ABHA, ASIR, 0.5),  # a town in the region named
+        (BURAYDAH, JAZAN, None),  # a town of another region (Al-Qassim)
+        (DHAHRAN_JANUB, ASIR, 0.5),  # the gazetteer knows no region for it: it may lie there
         (ANKARA, NAJRAN, None),  # two countries
     ],
 )

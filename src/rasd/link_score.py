@@ -16,6 +16,7 @@ from datetime import date
 
 from rasd.document import Document, Entity, Event
 from rasd.names import NameLexicon
+from rasd.places import Gazetteer
 from rasd.span_index import starting_in
 from rasd.text import clitic_candidates, fold_ta_marbuta, normalise
 
@@ -238,11 +239,28 @@ def place_score(a: Place, b: Place, options: LinkOptions) -> float | None:
             return None
         kinds = {a.kind, b.kind}
         if kinds in ({"admin", "city"}, {"admin", "other"}):
-            return 0.5  # a city may lie in the admin area named (no admin1 in the gazetteer)
+            area, town = (a, b) if a.kind == "admin" else (b, a)
+            return 0.5 if _may_lie_in(town, area) else None
         if None in kinds or whole:
             return 0.4  # one of them names only the country
         return None  # two different cities / areas farther apart than max_km
     return 0.2
+
+
+def _may_lie_in(town: Place, area: Place) -> bool:
+    """Can ``town`` lie in the admin area ``area``? Not when the gazetteer puts it in another
+    admin area (Buraydah is in Al-Qassim, not in Jazan); yes when it knows no admin area for it
+    or either place is not in the gazetteer."""
+    gazetteer = Gazetteer.builtin()
+    place = gazetteer.get(town.link) if town.link else None
+    if place is None or not area.link:
+        return True
+    areas = []
+    while place is not None and place.parent and place.kind != "country":
+        place = gazetteer.get(place.parent)
+        if place is not None and place.kind == "admin":
+            areas.append(place.id)
+    return not areas or area.link in areas
 
 
 def date_score(a: str | None, b: str | None, options: LinkOptions) -> float | None:
