@@ -167,10 +167,10 @@ def find_entities(doc: Document, options: EntityOptions = DEFAULT_OPTIONS) -> tu
     _cover(covered, mentions)
     if options.use_model:
         mentions += _free(covered, _model_mentions(doc, norms, res))
-    mentions += _free(covered, _cued_places(tokens, norms, covered, res))
     mentions += _free(covered, _title_mentions(tokens, norms, covered, res, options=options))
     if options.coref:
         mentions += _free(covered, _family_mentions(tokens, norms, covered, mentions, res))
+    mentions += _free(covered, _cued_places(tokens, norms, covered, res))  # last: may be dropped
     mentions.sort(key=lambda m: m.first)
     linked = _link(doc, norms, mentions, res)
     entities = [_to_entity(doc, tokens, m) for m in linked]
