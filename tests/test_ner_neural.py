@@ -22,12 +22,20 @@ SENTENCES = [
 
 def _crf_net(tags: int, seed: int) -> NeuralNet:
     rng = np.random.default_rng(seed)
+    return _with_crf(
+        rng.normal(size=(tags, tags)).astype(np.float32),
+        rng.normal(size=tags).astype(np.float32),
+        rng.normal(size=tags).astype(np.float32),
+    )
+
+
+def _with_crf(trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> NeuralNet:
+    """A network with only its CRF layer (enough for decoding)."""
     net = NeuralNet.__new__(NeuralNet)
-    net.w = {
-        "crf_trans": rng.normal(size=(tags, tags)).astype(np.float32),
-        "crf_start": rng.normal(size=tags).astype(np.float32),
-        "crf_end": rng.normal(size=tags).astype(np.float32),
-    }
+    net.w = {"crf_trans": trans, "crf_start": start, "crf_end": end}
+    net.exp_trans, net.exp_start, net.exp_end = (
+        np.exp(x.astype(np.float64)) for x in net.w.values()
+    )
     return net
 
 
@@ -43,7 +51,7 @@ def _path_score(net: NeuralNet, emit: np.ndarray, path: tuple[int, ...]) -> floa
 def test_viterbi_and_marginals_match_brute_force_on_a_padded_batch(seed):
     net = _crf_net(3, seed)
     rng = np.random.default_rng(seed + 10)
-    lengths = np.array([1, 3, 5])
+    lengths = np.array([5, 3, 1])
     emit = rng.normal(size=(3, 5, 3)).astype(np.float32)
     paths = net.viterbi(emit, lengths)
     probs = net.marginals(emit, lengths)
@@ -91,7 +99,7 @@ def test_numpy_forward_equals_torch_forward(tmp_path):
     weights = export_weights(net)
     numpy_net = NeuralNet(weights)
     n_words = 9
-    lengths = [4, 1, 7]
+    lengths = [7, 4, 1]
     chars = [rng.integers(1, 12, size=rng.integers(1, 6)).tolist() for _ in range(n_words)]
     encoded = [
         (
@@ -137,8 +145,7 @@ def test_crf_loss_is_log_partition_minus_gold_score():
     emit = torch.randn(2, 4, 3, generator=gen)
     lengths = torch.tensor([4, 2])
     tags = torch.tensor([[0, 2, 1, 1], [2, 0, 0, 0]])
-    net = NeuralNet.__new__(NeuralNet)
-    net.w = {"crf_trans": trans.numpy(), "crf_start": start.numpy(), "crf_end": end.numpy()}
+    net = _with_crf(trans.numpy(), start.numpy(), end.numpy())
     expected = 0.0
     for row, n in enumerate(lengths.tolist()):
         e = emit[row, :n].numpy()
@@ -182,3 +189,37 @@ def test_batch_and_single_sentence_decoding_agree():
     together = tagger.tag_sentences(sentences)
     assert together == [tagger.tag_norms(s) for s in sentences]
     assert [len(t) for t in together] == [len(s) for s in sentences]
+
+
+def test_cli_trains_the_bilstm_from_saved_vectors(tmp_path, capsys):
+    pytest.importorskip("torch")
+    from rasd.cli import main
+    from rasd.ner_neural_train import load_vectors, save_vectors
+
+    conll = tmp_path / "train.txt"
+    lines = [
+        f"{w} {t}"
+        for words, tags in SENTENCES * 2
+        for w, t in [*zip(words.split(), tags.split(), strict=True), ("", "")]
+    ]
+    conll.write_text("\n".join(line.strip() for line in lines), encoding="utf-8")
+    vectors = tmp_path / "vectors.npz"
+    words = ["زار", "محمد", "القاهرة"]
+    save_vectors(vectors, words, np.eye(3, 4, dtype=np.float32))
+    assert load_vectors(vectors)[0] == words
+    out = tmp_path / "m" / "ner.npz"
+    args = ["train", "ner", "--train", str(conll), "--vectors", str(vectors), "--out", str(out)]
+    assert main([*args, "--epochs", "2", "--dev-tail", "0.25"]) == 0
+    printed = capsys.readouterr().out
+    assert '"train_sentences": 6' in printed
+    assert '"best_dev_macro_f1"' in printed
+    assert len(tag_tokens(["زار", "محمد"], load_tagger(out))) == 2
+
+
+def test_cli_bilstm_without_vectors_exits_1(tmp_path):
+    from rasd.cli import main
+
+    conll = tmp_path / "train.txt"
+    conll.write_text("زار O\nمحمد B-PERS\n", encoding="utf-8")
+    out = tmp_path / "ner.npz"
+    assert main(["train", "ner", "--train", str(conll), "--out", str(out)]) == 1

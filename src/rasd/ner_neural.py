@@ -115,11 +115,6 @@ def _sigmoid(x: Any) -> Any:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
 
-def _logsumexp(x: Any, axis: int) -> Any:
-    top = x.max(axis=axis, keepdims=True)
-    return np.log(np.exp(x - top).sum(axis=axis)) + np.squeeze(top, axis=axis)
-
-
 class NeuralNet:
     """The forward pass of the exported network over batches of encoded words (numpy)."""
 
@@ -131,10 +126,16 @@ class NeuralNet:
         self.char_width = conv.shape[2]
         self.conv = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])
         self.cat_tables = [w[f"cat_{name}"] for name in CATEGORICAL]
-        self.w_in = np.concatenate([w["lstm_f_ih"], w["lstm_b_ih"]]).T
+        hs = self.hidden
+        gates = np.r_[0 : 2 * hs, 3 * hs : 4 * hs, 2 * hs : 3 * hs]  # torch's i f g o → i f o g
+        self.w_in = np.concatenate([w["lstm_f_ih"][gates], w["lstm_b_ih"][gates]]).T
         self.b_in = np.concatenate(
-            [w["lstm_f_bih"] + w["lstm_f_bhh"], w["lstm_b_bih"] + w["lstm_b_bhh"]]
+            [(w[f"lstm_{d}_bih"] + w[f"lstm_{d}_bhh"])[gates] for d in ("f", "b")]
         )
+        self.w_hh = np.stack([w["lstm_f_hh"][gates].T, w["lstm_b_hh"][gates].T])  # (2, H, 4H)
+        self.exp_trans = np.exp(w["crf_trans"].astype(np.float64))
+        self.exp_start = np.exp(w["crf_start"].astype(np.float64))
+        self.exp_end = np.exp(w["crf_end"].astype(np.float64))
 
     def word_inputs(self, encoded: Sequence[tuple[int, list[int], list[int], list[float]]]) -> Any:
         """The input projections (both directions, ``8 × hidden``) of encoded words."""
@@ -162,74 +163,101 @@ class NeuralNet:
         x = np.concatenate(parts, axis=1)
         return (x @ self.w_in + self.b_in).astype(np.float32)
 
-    def _lstm(self, proj: Any, w_hh: Any) -> Any:
-        """Run one LSTM direction over ``proj`` (batch, time, 4H), padding after each sequence."""
-        b, t, _ = proj.shape
-        hsize = self.hidden
-        h = np.zeros((b, hsize), dtype=np.float32)
-        c = np.zeros((b, hsize), dtype=np.float32)
-        out = np.empty((b, t, hsize), dtype=np.float32)
-        w_t = w_hh.T
+    def _bilstm(self, proj: Any, running: Any) -> Any:
+        """Both LSTM directions at once over ``proj`` (2, batch, time, 4H): ``running[k]``
+        sequences are still going at step ``k``, always the first ones (lengths fall)."""
+        _, b, t, _ = proj.shape
+        hs = self.hidden
+        h = np.zeros((2, b, hs), dtype=np.float32)
+        c = np.zeros((2, b, hs), dtype=np.float32)
+        out = np.zeros((2, b, t, hs), dtype=np.float32)
         for k in range(t):
-            gates = proj[:, k] + h @ w_t
-            i = _sigmoid(gates[:, :hsize])
-            f = _sigmoid(gates[:, hsize : 2 * hsize])
-            g = np.tanh(gates[:, 2 * hsize : 3 * hsize])
-            o = _sigmoid(gates[:, 3 * hsize :])
-            c = f * c + i * g
-            h = o * np.tanh(c)
-            out[:, k] = h
+            n = running[k]
+            gates = proj[:, :n, k] + np.matmul(h[:, :n], self.w_hh)
+            sig = _sigmoid(gates[..., : 3 * hs])
+            c = sig[..., hs : 2 * hs] * c[:, :n] + sig[..., :hs] * np.tanh(gates[..., 3 * hs :])
+            h = sig[..., 2 * hs :] * np.tanh(c)
+            out[:, :n, k] = h
         return out
 
     def emissions(self, proj: Any, lengths: Any) -> Any:
-        """Tag scores (batch, time, tags) from word projections (batch, time, 8H)."""
-        hsize = self.hidden
-        b, t, _ = proj.shape
-        steps = np.arange(t)[None, :]
-        rev = np.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
-        rows = np.arange(b)[:, None]
-        fwd = self._lstm(proj[:, :, : 4 * hsize], self.w["lstm_f_hh"])
-        bwd = self._lstm(proj[rows, rev, 4 * hsize :], self.w["lstm_b_hh"])[rows, rev]
-        hidden = np.concatenate([fwd, bwd], axis=2)
+        """Tag scores (batch, time, tags) from word projections (batch, time, 8H) of sequences
+        padded at the end, ``lengths`` in falling order."""
+        hs = self.hidden
+        rows, _, rev = _reversal(lengths, proj.shape[1])
+        both = np.empty((2, *proj.shape[:2], 4 * hs), dtype=np.float32)
+        both[0] = proj[:, :, : 4 * hs]
+        both[1] = proj[rows, rev, 4 * hs :]
+        return self.emissions_split(both, lengths)
+
+    def emissions_split(self, both: Any, lengths: Any) -> Any:
+        """`emissions` from the projections split by direction (2, batch, time, 4H), the
+        backward one already reversed within each sequence."""
+        rows, _, rev = _reversal(lengths, both.shape[2])
+        out = self._bilstm(both, _running(lengths, both.shape[2]))
+        hidden = np.concatenate([out[0], out[1][rows, rev]], axis=2)
         return hidden @ self.w["out_w"].T + self.w["out_b"]
 
     def viterbi(self, emit: Any, lengths: Any) -> Any:
-        """Best tag ids (batch, time) under the CRF; positions past a sequence's end are junk."""
-        trans, start, end = self.w["crf_trans"], self.w["crf_start"], self.w["crf_end"]
+        """Best tag ids (batch, time) under the CRF, ``lengths`` in falling order; positions past
+        a sequence's end are junk."""
+        trans = self.w["crf_trans"]
         b, t, k = emit.shape
-        score = start + emit[:, 0]
-        back = np.zeros((b, t, k), dtype=np.int64)
+        running = _running(lengths, t)
+        score = self.w["crf_start"] + emit[:, 0]
+        back = np.empty((b, t, k), dtype=np.int64)
+        back[:] = np.arange(k)  # past its end a sequence keeps its tag
         for s in range(1, t):
-            cand = score[:, :, None] + trans[None]
-            best = cand.argmax(axis=1)
-            new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + emit[:, s]
-            live = (s < lengths)[:, None]
-            score = np.where(live, new, score)
-            back[:, s] = np.where(live, best, np.arange(k)[None, :])
-        last = (score + end).argmax(axis=1)
-        path = np.zeros((b, t), dtype=np.int64)
+            n = running[s]
+            cand = score[:n, :, None] + trans
+            back[:n, s] = cand.argmax(axis=1)
+            score[:n] = cand.max(axis=1) + emit[:n, s]
+        last = (score + self.w["crf_end"]).argmax(axis=1)
+        path = np.empty((b, t), dtype=np.int64)
         path[:, t - 1] = last
+        rows = np.arange(b)
         for s in range(t - 1, 0, -1):
-            last = back[np.arange(b), s, last]
+            last = back[rows, s, last]
             path[:, s - 1] = last
         return path
 
     def marginals(self, emit: Any, lengths: Any) -> Any:
-        """P(tag at position) under the CRF, (batch, time, tags)."""
-        trans, start, end = self.w["crf_trans"], self.w["crf_start"], self.w["crf_end"]
+        """P(tag at position) under the CRF, (batch, time, tags), ``lengths`` in falling order:
+        forward-backward in probability space, rescaled at every step."""
         b, t, k = emit.shape
-        alpha = np.zeros((b, t, k), dtype=np.float64)
-        beta = np.zeros((b, t, k), dtype=np.float64)
-        alpha[:, 0] = start + emit[:, 0]
+        running = _running(lengths, t)
+        e = np.exp(emit - emit.max(axis=2, keepdims=True)).astype(np.float64)
+        alpha = np.zeros((b, t, k))
+        beta = np.zeros((b, t, k))
+        a = self.exp_start * e[:, 0]
+        alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
         for s in range(1, t):
-            alpha[:, s] = _logsumexp(alpha[:, s - 1, :, None] + trans[None], 1) + emit[:, s]
-        last = np.arange(t)[None, :] == (lengths - 1)[:, None]
-        beta[last] = end
-        for s in range(t - 2, -1, -1):
-            nxt = _logsumexp(trans[None] + (emit[:, s + 1] + beta[:, s + 1])[:, None, :], 2)
-            beta[:, s] = np.where(last[:, s, None], beta[:, s], nxt)
-        log_z = _logsumexp(alpha[np.arange(b), lengths - 1] + end, 1)
-        return np.exp(alpha + beta - log_z[:, None, None])
+            n = running[s]
+            a = (alpha[:n, s - 1] @ self.exp_trans) * e[:n, s]
+            alpha[:n, s] = a / a.sum(axis=1, keepdims=True)
+        for s in range(t - 1, -1, -1):
+            going = running[s + 1] if s + 1 < t else 0
+            if going:
+                nb = (e[:going, s + 1] * beta[:going, s + 1]) @ self.exp_trans.T
+                beta[:going, s] = nb / nb.sum(axis=1, keepdims=True)
+            beta[going : running[s], s] = self.exp_end / self.exp_end.sum()
+        p = alpha * beta
+        total = p.sum(axis=2, keepdims=True)
+        return p / np.where(total > 0, total, 1.0)
+
+
+def _reversal(lengths: Any, t: int) -> tuple[Any, Any, Any]:
+    """(row, step, step reversed within its sequence) index grids; padding stays in place."""
+    steps = np.arange(t)[None, :]
+    rev = np.where(steps < lengths[:, None], lengths[:, None] - 1 - steps, steps)
+    return np.arange(len(lengths))[:, None], steps, rev
+
+
+def _running(lengths: Any, t: int) -> Any:
+    """How many sequences (lengths in falling order) are still going at each step."""
+    if len(lengths) > 1 and np.any(np.diff(lengths) > 0):
+        raise ValueError("sequences must come longest first")
+    return (lengths[None, :] > np.arange(t)[:, None]).sum(axis=1)
 
 
 class NeuralTagger:
@@ -270,21 +298,33 @@ class NeuralTagger:
         except (OSError, ValueError, KeyError) as err:
             raise ModelDataError(f"{path}: not a readable neural NER model ({err})") from err
 
-    def _projections(self, norms: Sequence[str]) -> Any:
-        missing = sorted({n for n in norms if n not in self._cache})
+    def _projections(self, sentences: Sequence[Sequence[str]], width: int) -> Any:
+        """Word projections of sentences, by direction, padded to ``width`` (2, batch, width,
+        4H); the backward direction's reversed within each sentence."""
+        missing = sorted({n for s in sentences for n in s if n not in self._cache})
         if missing:
             if len(self._cache) + len(missing) > self._cache_size:
                 self._cache.clear()
+                missing = sorted({n for s in sentences for n in s})
             proj = self.net.word_inputs([self.encoder.encode(n) for n in missing])
             self._cache.update(zip(missing, proj, strict=True))
-        return np.stack([self._cache[n] for n in norms])
+        sizes = [len(s) for s in sentences]
+        rows = np.repeat(np.arange(len(sentences)), sizes)
+        cols = np.concatenate([np.arange(n) for n in sizes])
+        rev = np.concatenate([np.arange(n - 1, -1, -1) for n in sizes])
+        flat = np.stack([self._cache[n] for s in sentences for n in s])
+        half = flat.shape[1] // 2
+        out = np.zeros((2, len(sentences), width, half), dtype=np.float32)
+        out[0, rows, cols] = flat[:, :half]
+        out[1, rows, rev] = flat[:, half:]
+        return out
 
     def decode_batch(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], Any]]:
         """(IOB2 tags, marginal probability of each tag) for sentences of at most
         `MAX_SENTENCE_TOKENS` normalised words, sorted by length and run in batches of
         `BATCH_SENTENCES` (bounded memory on documents of thousands of sentences)."""
         out: list[tuple[list[str], Any]] = [([], np.zeros(0))] * len(sentences)
-        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: len(sentences[i]))
+        order = sorted((i for i, s in enumerate(sentences) if s), key=lambda i: -len(sentences[i]))
         for a in range(0, len(order), BATCH_SENTENCES):
             group = order[a : a + BATCH_SENTENCES]
             decoded = self._decode_group([sentences[i] for i in group])
@@ -294,11 +334,8 @@ class NeuralTagger:
 
     def _decode_group(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], Any]]:
         lengths = np.array([len(s) for s in sentences])
-        width = int(lengths.max())
-        proj = np.zeros((len(sentences), width, 8 * self.net.hidden), dtype=np.float32)
-        for row, sent in enumerate(sentences):
-            proj[row, : lengths[row]] = self._projections(sent)
-        emit = self.net.emissions(proj, lengths)
+        proj = self._projections(sentences, int(lengths.max()))
+        emit = self.net.emissions_split(proj, lengths)
         paths = self.net.viterbi(emit, lengths)
         probs = self.net.marginals(emit, lengths)
         out = []

@@ -56,6 +56,10 @@ class NeuralOptions:
     """Torch threads. 1: on a shared 2-core machine two threads spin-wait on each other and
     cost ~10x the CPU time (measured, see BENCHMARKS.md)."""
     min_char_count: int = 3
+    tune_words: bool = False
+    """Fine-tune the word vectors, adding the train words the news lacks (seen at least
+    ``min_word_count`` times, random start); else the news vectors stay frozen."""
+    min_word_count: int = 2
 
 
 def _import_torch() -> Any:
@@ -74,7 +78,9 @@ def build_network(
     class Network(nn.Module):  # type: ignore[name-defined,unused-ignore]
         def __init__(self) -> None:
             super().__init__()
-            self.word_emb = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=PAD)
+            self.word_emb = nn.Embedding.from_pretrained(
+                vectors, freeze=not opts.tune_words, padding_idx=PAD
+            )
             self.char_emb = nn.Embedding(n_chars, opts.char_dim, padding_idx=PAD)
             self.char_conv = nn.Conv1d(
                 opts.char_dim, opts.char_filters, opts.char_width, padding=opts.char_width // 2
@@ -237,7 +243,12 @@ def _vocabularies(
         for t in tokens:
             counts.update(token_norm(t))
     chars = sorted(c for c, n in counts.items() if n >= opts.min_char_count)
-    return ["<pad>", "<unk>", *vectors_words], ["<pad>", "<unk>", *chars]
+    extra: list[str] = []
+    if opts.tune_words:
+        known = set(vectors_words)
+        seen = Counter(token_norm(t) for tokens, _ in sentences for t in tokens)
+        extra = sorted(w for w, n in seen.items() if n >= opts.min_word_count and w not in known)
+    return ["<pad>", "<unk>", *vectors_words, *extra], ["<pad>", "<unk>", *chars]
 
 
 def train_neural(
@@ -262,7 +273,12 @@ def train_neural(
     fit, dev = split_dev(read_conll(train), TrainOptions(dev_tail=options.dev_tail))
     words, chars = _vocabularies(vectors[0], fit, options)
     matrix = np.zeros((len(words), vectors[1].shape[1]), dtype=np.float32)
-    matrix[2:] = vectors[1]
+    news = 2 + len(vectors[0])
+    matrix[2:news] = vectors[1]
+    scale = float(vectors[1].std()) if len(vectors[0]) else 0.1
+    matrix[news:] = np.random.default_rng(options.seed).normal(
+        0, scale, (len(words) - news, matrix.shape[1])
+    )
     matrix = matrix.astype(np.float16).astype(np.float32)  # what the runtime will read
     encoder = WordEncoder(
         {w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(chars)}, res
@@ -299,9 +315,9 @@ def train_neural(
         score = row.get("dev_macro_f1", float(epoch))
         if score > best[0]:
             best = (score, epoch, weights)
+            save_model(out_path, weights, config)  # the best so far survives an interruption
         elif dev and epoch - best[1] >= options.patience:
             break
-    save_model(out_path, best[2], config)
     return {
         "train_sentences": len(fit),
         "best_epoch": best[1],
