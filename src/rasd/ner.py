@@ -1,4 +1,5 @@
-"""The statistical Arabic NER tagger: a linear-chain CRF (python-crfsuite) over rich word features.
+"""The statistical Arabic NER taggers: a linear-chain CRF (python-crfsuite) over rich word features,
+and (`rasd.ner_neural`, preferred by `Tagger.builtin` when its model is installed) a BiLSTM-CRF.
 
 Features of a token: its normalised form, clitic-stripped stems, prefixes and suffixes, shape,
 membership in the bundled name lexicons and trigger lists (``ner_data/``), and the word clusters
