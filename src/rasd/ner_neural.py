@@ -280,7 +280,7 @@ class NeuralTagger:
         )
         self.net = NeuralNet(weights)
         self._cache: dict[str, Any] = {}
-        self._cache_size = 50_000
+        self._cache_size = 20_000
 
     @classmethod
     def load(cls, model: str | Path) -> NeuralTagger:
