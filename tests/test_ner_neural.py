@@ -223,3 +223,10 @@ def test_cli_bilstm_without_vectors_exits_1(tmp_path):
     conll.write_text("زار O\nمحمد B-PERS\n", encoding="utf-8")
     out = tmp_path / "ner.npz"
     assert main(["train", "ner", "--train", str(conll), "--out", str(out)]) == 1
+
+
+def test_shipped_model_stays_small_and_keeps_vectors_in_float16():
+    assert NEURAL_MODEL_PATH.stat().st_size <= 30_000_000
+    with np.load(NEURAL_MODEL_PATH, allow_pickle=False) as data:
+        assert data["word_emb"].dtype == np.float16
+        assert "config" in data.files
