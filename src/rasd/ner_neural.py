@@ -6,8 +6,9 @@ A word's input — its pretrained news vector, a character CNN over its letters,
 embeddings of the cheap features the CRF also uses (name-lexicon and trigger flags, word
 clusters, shape, clitic prefix) — depends on the word alone, so its projection into both LSTM
 directions is computed once per word and cached. Per document the sentences (chunks of at most
-`MAX_SENTENCE_TOKENS`) are sorted by length and run as one batch: only the recurrent ``h·W`` is
-left in the time loop, and Viterbi and the marginals are vectorised over the batch.
+`MAX_SENTENCE_TOKENS`) are sorted longest first and run in batches of `BATCH_SENTENCES`: only
+the recurrent ``h·W`` of both directions (one batched matmul over the sentences still running)
+is left in the time loop, and Viterbi and the marginals are vectorised over the batch.
 """
 
 from __future__ import annotations
