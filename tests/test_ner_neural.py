@@ -230,3 +230,14 @@ def test_shipped_model_stays_small_and_keeps_vectors_in_float16():
     with np.load(NEURAL_MODEL_PATH, allow_pickle=False) as data:
         assert data["word_emb"].dtype == np.float16
         assert "config" in data.files
+
+
+def test_training_without_torch_says_which_extra_to_install(tmp_path, monkeypatch):
+    from rasd.ner_neural_train import save_vectors, train_ner_neural
+
+    monkeypatch.setitem(__import__("sys").modules, "torch", None)
+    conll = tmp_path / "train.txt"
+    conll.write_text("زار O\nمحمد B-PERS\n", encoding="utf-8")
+    vectors = save_vectors(tmp_path / "v.npz", ["زار"], np.ones((1, 4), dtype=np.float32))
+    with pytest.raises(ModelDataError, match=r"rasd\[neural\]"):
+        train_ner_neural(conll, tmp_path / "ner.npz", vectors=vectors)

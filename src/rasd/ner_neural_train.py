@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from rasd.errors import ModelDataError
 from rasd.ner import MAX_SENTENCE_TOKENS, Resources, token_norm
 from rasd.ner_neural import CATEGORICAL, LEXICON_FLAGS, PAD, UNK, NeuralTagger, WordEncoder
 from rasd.ner_train import Sentence, read_conll
@@ -63,8 +64,13 @@ class NeuralOptions:
 
 
 def _import_torch() -> Any:
-    import torch
-
+    try:
+        import torch
+    except ImportError as err:
+        raise ModelDataError(
+            "training the neural NER tagger needs torch: pip install 'rasd[neural]' "
+            "(torch==2.13.0, the CPU build)"
+        ) from err
     return torch
 
 

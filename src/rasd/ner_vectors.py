@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from rasd.errors import ModelDataError
 from rasd.ner_clusters import corpus_words
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,12 @@ def learn_vectors(
     texts: Iterator[str], options: VectorOptions = VectorOptions()
 ) -> tuple[list[str], Any]:
     """(words by falling frequency, float32 matrix of their vectors) learned from ``texts``."""
-    from gensim.models import Word2Vec
+    try:
+        from gensim.models import Word2Vec
+    except ImportError as err:
+        raise ModelDataError(
+            "learning word vectors needs gensim: pip install 'rasd[neural]'"
+        ) from err
 
     docs = corpus_words(texts, options.max_tokens)
     model = Word2Vec(
