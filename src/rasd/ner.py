@@ -1,4 +1,5 @@
-"""The statistical Arabic NER tagger: a linear-chain CRF (python-crfsuite) over rich word features.
+"""The statistical Arabic NER taggers: a linear-chain CRF (python-crfsuite) over rich word features,
+and (`rasd.ner_neural`, preferred by `Tagger.builtin` when its model is installed) a BiLSTM-CRF.
 
 Features of a token: its normalised form, clitic-stripped stems, prefixes and suffixes, shape,
 membership in the bundled name lexicons and trigger lists (``ner_data/``), and the word clusters
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
@@ -23,6 +24,8 @@ from rasd.text import clitic_candidates, normalise_text, split_sentences, tokeni
 
 DATA_DIR = Path(__file__).parent / "ner_data"
 MODEL_PATH = Path(__file__).parent / "models" / "ner.crfsuite"
+NEURAL_MODEL_PATH = Path(__file__).parent / "models" / "ner.npz"
+"""The bundled neural tagger (`rasd.ner_neural`); `Tagger.builtin` prefers it to the CRF."""
 MAX_SENTENCE_TOKENS = 200
 """Longer sentences are tagged in chunks of this many tokens (bounded time on run-on text)."""
 LABELS = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
@@ -209,9 +212,29 @@ class TagOptions:
 DEFAULT_TAG_OPTIONS = TagOptions()
 
 
+class SequenceTagger(Protocol):
+    """What the entities stage and the evaluation need of a tagger (CRF or neural)."""
+
+    model_path: Path
+
+    def tag(self, doc: Document) -> list[Entity]: ...
+
+    def tag_norms(self, norms: Sequence[str]) -> list[str]: ...
+
+
+def load_tagger(model: str | Path) -> SequenceTagger:
+    """A trained tagger from its file: ``.npz`` the neural one, anything else a CRF."""
+    path = Path(model)
+    if path.suffix == ".npz":
+        from rasd.ner_neural import NeuralTagger
+
+        return NeuralTagger.load(path)
+    return Tagger.load(path)
+
+
 @lru_cache(maxsize=1)
-def _builtin() -> Tagger:
-    return Tagger.load(MODEL_PATH)
+def _builtin() -> SequenceTagger:
+    return load_tagger(NEURAL_MODEL_PATH if NEURAL_MODEL_PATH.is_file() else MODEL_PATH)
 
 
 class Tagger:
@@ -243,8 +266,9 @@ class Tagger:
         return cls(path, Resources.load(path), options)
 
     @classmethod
-    def builtin(cls) -> Tagger:
-        """The bundled model, loaded once per process."""
+    def builtin(cls) -> SequenceTagger:
+        """The bundled model (the neural one when it is installed, else the CRF), loaded once
+        per process."""
         return _builtin()
 
     def tag_norms(self, norms: Sequence[str]) -> list[str]:
@@ -316,6 +340,6 @@ def token_norm(token: str) -> str:
     return norm.strip(_EDGE_PUNCT) or norm
 
 
-def tag_tokens(tokens: Sequence[str], tagger: Tagger | None = None) -> list[str]:
+def tag_tokens(tokens: Sequence[str], tagger: SequenceTagger | None = None) -> list[str]:
     """IOB2 tags for a pre-tokenised sentence (ANERcorp style), for evaluation."""
     return (tagger or Tagger.builtin()).tag_norms([token_norm(t) for t in tokens])
