@@ -173,13 +173,32 @@ def test_missing_and_corrupt_model_raise_model_data_error(tmp_path):
         load_tagger(bad)
 
 
-def test_builtin_tagger_is_the_neural_model():
+@pytest.mark.parametrize(
+    ("choice", "kind"),
+    [
+        (None, Tagger),
+        ("crf", Tagger),
+        ("neural", NeuralTagger),
+        (str(NEURAL_MODEL_PATH), NeuralTagger),
+    ],
+)
+def test_builtin_tagger_is_the_crf_unless_the_environment_names_another(monkeypatch, choice, kind):
     assert NEURAL_MODEL_PATH.is_file()
-    assert isinstance(Tagger.builtin(), NeuralTagger)
+    if choice is None:
+        monkeypatch.delenv("RASD_NER_MODEL", raising=False)
+    else:
+        monkeypatch.setenv("RASD_NER_MODEL", choice)
+    assert isinstance(Tagger.builtin(), kind)
+
+
+def test_a_missing_model_named_by_the_environment_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("RASD_NER_MODEL", str(tmp_path / "nowhere.npz"))
+    with pytest.raises(ModelDataError, match=r"nowhere\.npz"):
+        Tagger.builtin()
 
 
 def test_batch_and_single_sentence_decoding_agree():
-    tagger = Tagger.builtin()
+    tagger = load_tagger(NEURAL_MODEL_PATH)
     assert isinstance(tagger, NeuralTagger)
     sentences = [
         ["قال", "الرئيس", "الأمريكي", "باراك", "أوباما", "إن", "واشنطن", "ستدعم", "الحكومة"],

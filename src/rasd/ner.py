@@ -1,5 +1,6 @@
 """The statistical Arabic NER taggers: a linear-chain CRF (python-crfsuite) over rich word features,
-and (`rasd.ner_neural`, preferred by `Tagger.builtin` when its model is installed) a BiLSTM-CRF.
+the default, and a BiLSTM-CRF (`rasd.ner_neural`), more accurate and slower, chosen with the
+environment variable ``RASD_NER_MODEL=neural`` (or a path to any trained model file).
 
 Features of a token: its normalised form, clitic-stripped stems, prefixes and suffixes, shape,
 membership in the bundled name lexicons and trigger lists (``ner_data/``), and the word clusters
@@ -12,6 +13,7 @@ reports mentions as `Entity` with labels PER / LOC / ORG / MISC.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,7 +27,11 @@ from rasd.text import clitic_candidates, normalise_text, split_sentences, tokeni
 DATA_DIR = Path(__file__).parent / "ner_data"
 MODEL_PATH = Path(__file__).parent / "models" / "ner.crfsuite"
 NEURAL_MODEL_PATH = Path(__file__).parent / "models" / "ner.npz"
-"""The bundled neural tagger (`rasd.ner_neural`); `Tagger.builtin` prefers it to the CRF."""
+"""The bundled neural tagger (`rasd.ner_neural`), used when ``RASD_NER_MODEL=neural``."""
+MODEL_ENV = "RASD_NER_MODEL"
+"""``crf`` (the default), ``neural``, or the path of a trained model (``.crfsuite`` / ``.npz``).
+The CRF is the default because the BiLSTM-CRF's gain (+1.5 macro-F1 on the ANERcorp test split)
+costs a third of the speed and ~150 MB more memory per process (BENCHMARKS.md, NER)."""
 MAX_SENTENCE_TOKENS = 200
 """Longer sentences are tagged in chunks of this many tokens (bounded time on run-on text)."""
 LABELS = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
@@ -232,9 +238,19 @@ def load_tagger(model: str | Path) -> SequenceTagger:
     return Tagger.load(path)
 
 
-@lru_cache(maxsize=1)
-def _builtin() -> SequenceTagger:
-    return load_tagger(NEURAL_MODEL_PATH if NEURAL_MODEL_PATH.is_file() else MODEL_PATH)
+def builtin_model_path() -> Path:
+    """The model `Tagger.builtin` loads: the CRF unless ``RASD_NER_MODEL`` says otherwise."""
+    choice = os.environ.get(MODEL_ENV, "").strip()
+    if choice in ("", "crf"):
+        return MODEL_PATH
+    if choice == "neural":
+        return NEURAL_MODEL_PATH
+    return Path(choice).expanduser()
+
+
+@lru_cache(maxsize=4)
+def _builtin(model: Path) -> SequenceTagger:
+    return load_tagger(model)
 
 
 class Tagger:
@@ -267,9 +283,9 @@ class Tagger:
 
     @classmethod
     def builtin(cls) -> SequenceTagger:
-        """The bundled model (the neural one when it is installed, else the CRF), loaded once
-        per process."""
-        return _builtin()
+        """The bundled model (the CRF, or what ``RASD_NER_MODEL`` names), loaded once per
+        process."""
+        return _builtin(builtin_model_path())
 
     def tag_norms(self, norms: Sequence[str]) -> list[str]:
         """IOB2 tags (PERS/LOC/ORG/MISC) for a sentence of normalised words, chunked if long."""
