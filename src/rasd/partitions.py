@@ -63,6 +63,9 @@ class PartitionResult:
     words: int = 0
     cpu_seconds: float = 0.0
     peak_rss: int = 0
+    """The worker's peak resident memory so far (bytes), as `peak_rss` measures it."""
+    rss: int = 0
+    """The worker's resident memory when the partition was done (bytes)."""
     worker: str = ""
 
 
@@ -134,7 +137,7 @@ def run_partition(
     for name in TABLES:
         write_table(Path(work_dir), name, partition.name, rows[name])
     result.cpu_seconds = time.process_time() - started
-    result.peak_rss = peak_rss()
+    result.peak_rss, result.rss = peak_rss(), current_rss()
     result.worker = f"{os.uname().nodename}:{os.getpid()}"
     return result
 
@@ -149,9 +152,41 @@ def _count(result: PartitionResult, item: Document | Skip, analysed: Document | 
 
 
 def peak_rss() -> int:
-    """Peak resident memory of this process, in bytes."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(peak if sys.platform == "darwin" else peak * 1024)
+    """Peak resident memory of this process, in bytes: the kernel's high-water mark of its own
+    address space (``VmHWM``) where ``/proc`` has it.
+
+    Not ``getrusage().ru_maxrss`` on Linux: a process started by fork + exec (Dask's nanny spawns
+    its workers so, as does ``multiprocessing``'s "spawn") inherits the peak of the process it was
+    forked from, so a worker would report the driver's peak whenever that is the larger."""
+    peak = _proc_status_kb("VmHWM")
+    if peak is not None:
+        return peak * 1024
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(maxrss if sys.platform == "darwin" else maxrss * 1024)
+
+
+def current_rss() -> int:
+    """Resident memory of this process now, in bytes (0 where ``/proc`` is not available)."""
+    return (_proc_status_kb("VmRSS") or 0) * 1024
+
+
+def _proc_status_kb(name: str, path: str = "/proc/self/status") -> int | None:
+    """A ``kB`` figure of ``/proc/self/status`` (e.g. ``VmHWM``), or None where there is none."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as status:
+            return parse_status_kb(status.read(), name)
+    except OSError:
+        return None
+
+
+def parse_status_kb(status: str, name: str) -> int | None:
+    """The value of the line ``NAME:  1234 kB`` in the text of a ``/proc/PID/status`` file."""
+    for line in status.splitlines():
+        key, _, value = line.partition(":")
+        if key == name:
+            number = value.split()[:1]
+            return int(number[0]) if number and number[0].isdigit() else None
+    return None
 
 
 def document_row(seq: int, key: str, item: Document | Skip) -> dict[str, Any]:

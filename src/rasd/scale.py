@@ -124,6 +124,9 @@ def analyse_to_parquet(
     with _executor(options) as run:
         for result in run(partitions, str(work_dir)):
             report.add(result)
+            log.debug("%s on %s: %d documents, RSS %.0f MB (peak %.0f MB)", result.name,
+                      result.worker, result.documents, result.rss / 2**20,
+                      result.peak_rss / 2**20)  # fmt: skip
             if progress is not None:
                 progress(result.documents + result.failed + result.skipped)
     report.items, report.resumed = state.items, state.resumed
