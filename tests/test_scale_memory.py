@@ -3,6 +3,7 @@ started it (Dask's nanny spawns workers by fork + exec, which carries ``ru_maxrs
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rasd.partitions import current_rss, parse_status_kb, peak_rss
+from rasd.document import Document
+from rasd.partitions import current_rss, iter_dataset, parse_status_kb, peak_rss
+from rasd.pipeline import Pipeline
+from rasd.scale import ScaleOptions, _client, analyse_to_parquet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +39,8 @@ def test_parse_status_kb(status, name, expected):
 def test_peak_is_at_least_the_current_resident_memory():
     if not Path("/proc/self/status").exists():
         pytest.skip("no /proc here: peak_rss falls back to ru_maxrss")
-    assert peak_rss() >= current_rss() > 0
+    now = current_rss()
+    assert peak_rss() >= now > 0  # a peak read later is at least what was resident earlier
 
 
 # The parent touches 300 MB, frees it, then spawns a child (as Dask's nanny does) that reports
@@ -75,3 +80,42 @@ def test_spawned_worker_reports_its_own_peak_not_its_parents(tmp_path):
         pytest.skip("this kernel does not carry ru_maxrss over fork + exec")
     # The child never held the parent's 300 MB block: its own peak is far below.
     assert own < inherited - 200 * 2**20
+
+
+def test_dask_keeps_no_partition_documents_in_its_logs(tmp_path):
+    """Dask logs its recent messages (1,000 each on the scheduler and workers): the tasks carry
+    the file name of a partition's inputs, so those logs never hold the documents themselves."""
+    distributed = pytest.importorskip("distributed")
+    docs = [
+        Document(text=f"قال مسؤول إن {i} أشخاص قتلوا في بغداد (خبر المحفوظات {i})",
+                 meta={"location": f"a:{i}"})
+        for i in range(12)
+    ]  # fmt: skip
+    work = tmp_path / "work"
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+        silence_logs=40,
+    ) as cluster:  # fmt: skip
+        options = ScaleOptions(work_dir=str(work), scheduler=cluster.scheduler_address,
+                               partition_size=3)  # fmt: skip
+        report = analyse_to_parquet(docs, options=options)
+        logs = [list(w.state.stimulus_log) for w in cluster.workers.values()]
+        logs += [list(s.recent_message_log) for s in cluster.scheduler.stream_comms.values()]
+    assert report.documents == 12
+    assert sum(len(log) for log in logs) > 0  # Dask did log the tasks ...
+    assert "المحفوظات" not in repr(logs)  # ... but not their documents
+    assert list(iter_dataset(work)) == [
+        dataclasses.replace(d, tokens=()) for d in Pipeline.default().pipe(docs)
+    ]
+    assert not list((work / "inputs").iterdir())  # staged inputs removed once done
+
+
+def _profiling(dask_worker) -> bool:
+    return "profile" in dask_worker.periodic_callbacks
+
+
+def test_local_cluster_workers_run_without_the_statistical_profiler():
+    """Its 1,000 one-second profiles per worker grew each worker by 100+ MB on long runs."""
+    pytest.importorskip("distributed")
+    with _client(ScaleOptions(workers=1)) as client:
+        assert list(client.run(_profiling).values()) == [False]

@@ -12,7 +12,9 @@ a single-process run and writes three Parquet files into the work folder::
                                      partition is complete
 
 Each file is written under a temporary name and renamed when complete, so a killed worker leaves
-no partition behind, only a temporary file that the next run removes and redoes. Readable with
+no partition behind, only a temporary file that the next run removes and redoes. On a cluster the
+driver leaves a partition's input items in ``inputs/part-SEQ-HASH.pickle`` for the worker
+(`stage_partition`), so that Dask's tasks carry a file name rather than the documents. Readable with
 pyarrow, DuckDB (``SELECT * FROM 'work/documents/*.parquet'``) or Spark.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import os
+import pickle
 import resource
 import sys
 import time
@@ -33,6 +36,9 @@ from typing import Any
 from rasd.document import Document
 from rasd.errors import StoreError
 from rasd.pipeline import Pipeline, Skip, default_pipeline
+
+INPUTS = "inputs"
+"""Folder of the work folder where the driver leaves each partition's input items for a worker."""
 
 TABLES = ("events", "figures", "documents")
 """Tables of a partition, in the order they are written (``documents`` last: the commit mark)."""
@@ -140,6 +146,41 @@ def run_partition(
     result.peak_rss, result.rss = peak_rss(), current_rss()
     result.worker = f"{os.uname().nodename}:{os.getpid()}"
     return result
+
+
+def stage_partition(partition: Partition, work_dir: str) -> str:
+    """Write ``partition`` into the work folder for `run_staged_partition`, and return where.
+
+    A Dask task then carries a file name instead of the documents: Dask keeps its recent
+    messages (the scheduler's and client's sends, a worker's stimulus log: 1,000 entries each,
+    ``distributed.admin.low-level-log-length``) for debugging, and task arguments in them would
+    keep every partition's documents alive in the driver and the workers for the whole run."""
+    folder = Path(work_dir, INPUTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{partition.name}.pickle"
+    temp = folder / f".{partition.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        temp.write_bytes(pickle.dumps(partition, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, final)
+    except OSError as err:
+        temp.unlink(missing_ok=True)
+        raise StoreError(
+            f"{final}: cannot write the partition's inputs: {err.strerror or err}"
+        ) from err
+    return str(final)
+
+
+def run_staged_partition(path: str, work_dir: str) -> PartitionResult:
+    """`run_partition` on the partition `stage_partition` left at ``path`` (what Dask runs)."""
+    try:
+        with open(path, "rb") as staged:
+            partition: Partition = pickle.load(staged)
+    except OSError as err:
+        raise StoreError(
+            f"{path}: cannot read the partition's inputs: {err.strerror or err} (is the work "
+            "folder on a file system every worker shares?)"
+        ) from err
+    return run_partition(partition, work_dir)
 
 
 def _count(result: PartitionResult, item: Document | Skip, analysed: Document | Skip) -> None:
@@ -302,11 +343,13 @@ def write_table(work_dir: Path, table: str, name: str, rows: list[dict[str, Any]
 def prepare_work_dir(work_dir: Path) -> set[str]:
     """Make the work folder ready for a (re)run and return the keys of the items it already holds:
     temporary files of killed workers are removed, and so are event/figure files whose partition
-    never completed (they are redone)."""
+    never completed and staged inputs of an earlier run (they are redone)."""
     for table in TABLES:
         (work_dir / table).mkdir(parents=True, exist_ok=True)
         for temp in (work_dir / table).glob(".*.tmp"):
             temp.unlink(missing_ok=True)
+    for staged in Path(work_dir, INPUTS).glob("*"):  # inputs of a run that stopped: redone
+        staged.unlink(missing_ok=True)
     complete = {p.stem for p in (work_dir / "documents").glob("part-*.parquet")}
     for table in TABLES[:-1]:
         for orphan in (work_dir / table).glob("part-*.parquet"):
