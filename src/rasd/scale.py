@@ -81,6 +81,10 @@ class ScaleReport:
     wall_seconds: float = 0.0
     peak_rss: dict[str, int] = field(default_factory=dict)
     """Peak resident memory of each worker process, in bytes."""
+    rss: dict[str, int] = field(default_factory=dict)
+    """Resident memory of each worker process after its last partition, in bytes."""
+    worker_cpu: dict[str, float] = field(default_factory=dict)
+    """CPU time each worker process spent on its partitions."""
 
     def add(self, result: PartitionResult) -> None:
         self.partitions += 1
@@ -90,6 +94,10 @@ class ScaleReport:
         self.words += result.words
         self.cpu_seconds += result.cpu_seconds
         self.peak_rss[result.worker] = max(self.peak_rss.get(result.worker, 0), result.peak_rss)
+        self.rss[result.worker] = result.rss
+        self.worker_cpu[result.worker] = (
+            self.worker_cpu.get(result.worker, 0.0) + result.cpu_seconds
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +111,8 @@ class ScaleReport:
             "cpu_seconds": round(self.cpu_seconds, 3),
             "wall_seconds": round(self.wall_seconds, 3),
             "peak_rss": dict(self.peak_rss),
+            "rss": dict(self.rss),
+            "worker_cpu": {worker: round(cpu, 3) for worker, cpu in self.worker_cpu.items()},
         }
 
 
