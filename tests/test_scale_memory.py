@@ -12,8 +12,18 @@ from pathlib import Path
 import pytest
 
 from rasd.document import Document
-from rasd.partitions import current_rss, iter_dataset, parse_status_kb, peak_rss
-from rasd.pipeline import Pipeline
+from rasd.errors import StoreError
+from rasd.partitions import (
+    Partition,
+    current_rss,
+    iter_dataset,
+    parse_status_kb,
+    peak_rss,
+    prepare_work_dir,
+    run_staged_partition,
+    stage_partition,
+)
+from rasd.pipeline import Pipeline, Skip
 from rasd.scale import ScaleOptions, _client, analyse_to_parquet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,3 +129,23 @@ def test_local_cluster_workers_run_without_the_statistical_profiler():
     pytest.importorskip("distributed")
     with _client(ScaleOptions(workers=1)) as client:
         assert list(client.run(_profiling).values()) == [False]
+
+
+def test_staged_partition_runs_like_the_partition_and_a_missing_one_is_a_clear_error(tmp_path):
+    docs = ((0, Document(text="خبر أول", meta={"location": "a:0"})), (1, Skip("a:1", "bad")))
+    partition = Partition("part-000000000-staged", docs)
+    staged = stage_partition(partition, str(tmp_path))
+    assert Path(staged).parent == tmp_path / "inputs"
+    result = run_staged_partition(staged, str(tmp_path))
+    assert (result.name, result.documents, result.skipped) == (partition.name, 1, 1)
+    assert [i.text for i in iter_dataset(tmp_path) if isinstance(i, Document)] == ["خبر أول"]
+    with pytest.raises(StoreError, match="cannot read the partition's inputs"):
+        run_staged_partition(str(tmp_path / "inputs" / "gone.pickle"), str(tmp_path))
+
+
+def test_rerun_removes_inputs_staged_by_a_run_that_stopped(tmp_path):
+    partition = Partition("part-000000000-left", ((0, Document(text="خبر")),))
+    staged = Path(stage_partition(partition, str(tmp_path)))
+    (staged.parent / ".part-000000005-x.0123.tmp").write_bytes(b"half")
+    assert prepare_work_dir(tmp_path) == set()  # the partition was never done
+    assert not list(staged.parent.iterdir())
