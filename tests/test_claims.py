@@ -8,11 +8,13 @@ from rasd.claims import extract_claims
 from rasd.document import Document
 from rasd.events import extract_events
 from rasd.pipeline import make_document
+from rasd.quantities import extract_quantities
 from rasd.text import segment
+from rasd.times import extract_times
 
 
 def analyse_claims(text: str) -> Document:
-    doc = segment(make_document(text, published="2015-08-01"))
+    doc = extract_quantities(extract_times(segment(make_document(text, published="2015-08-01"))))
     return extract_claims(extract_events(doc))
 
 
@@ -62,6 +64,32 @@ def test_bare_verb_continues_the_last_speaker_and_channel():
     assert second.speaker == first.speaker
     assert second.via is not None
     assert second.via.label == "Reuters"
+
+
+@pytest.mark.parametrize(
+    ("text", "vias"),
+    [
+        # the lede names the speaker, the next sentence the channel: both came via Reuters
+        (
+            "قال وزير الداخلية إن الهجوم فشل. الوزير قال إن 16 شرطياً قتلوا، وفقاً لوكالة رويترز.",
+            ["Reuters", "Reuters"],
+        ),
+        # another speaker's channel says nothing about the minister's words
+        (
+            "قال وزير الداخلية إن الهجوم فشل. وقال الجيش إن 16 جندياً قتلوا، وفقاً لوكالة رويترز.",
+            [None, "Reuters"],
+        ),
+        # two sentences away is no longer the lede's attribution
+        (
+            "قال وزير الداخلية إن الهجوم فشل. وانقطعت الكهرباء في المدينة. "
+            "الوزير قال إن 16 شرطياً قتلوا، وفقاً لوكالة رويترز.",
+            [None, "Reuters"],
+        ),
+    ],
+)
+def test_lede_takes_the_channel_named_in_the_next_sentence(text, vias):
+    claims = analyse_claims(text).claims
+    assert [c.via.label if c.via else None for c in claims] == vias
 
 
 def test_definite_anaphor_resolves_to_named_speaker():

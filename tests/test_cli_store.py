@@ -124,3 +124,19 @@ def test_ingest_into_unwritable_location_exit_1(tmp_path, capsys):
     good.write_text("نص.", encoding="utf-8")
     assert main(["ingest", str(good), "--db", "/proc/rasd.db"]) == 1
     assert "/proc/rasd.db: cannot open or create" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(175_000_000.0, "175000000"), (42.0, "42"), (2.5, "2.5"), (0.125, "0.12"), (None, "")],
+)
+def test_figures_are_written_in_full(value, shown):
+    from rasd.cli.store_render import _cell
+
+    assert _cell(value) == shown
+
+
+def test_ingest_of_an_empty_folder_exits_1(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    assert main(["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "x.db")]) == 1
+    assert "folder holds no files to read" in capsys.readouterr().err

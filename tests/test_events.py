@@ -9,12 +9,14 @@ from rasd.document import Document
 from rasd.events import event_id, extract_events, is_factual
 from rasd.events_lexicon import Lexicon, expand
 from rasd.pipeline import make_document
+from rasd.quantities import extract_quantities
 from rasd.text import segment
+from rasd.times import extract_times
 
 
 def analyse_events(text: str, published: str | None = "2015-08-01") -> Document:
-    """Segment, events and claims only, so the tests do not depend on the other stages."""
-    doc = segment(make_document(text, published=published))
+    """Segment, times, quantities (which events require), events and claims; no entities."""
+    doc = extract_quantities(extract_times(segment(make_document(text, published=published))))
     return extract_claims(extract_events(doc))
 
 
@@ -183,3 +185,29 @@ def test_typology_is_data_with_acled_mapping():
 )
 def test_trigger_forms_are_expanded(form, pos, inflected):
     assert inflected in expand(form, pos)
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "place", "label"),
+    [
+        (
+            "اندلعت احتجاجات في غرب البلاد بعد أن زار الرئيس العراقي الموصل أمس.",
+            "PROTEST",
+            "غرب البلاد",
+            "west of Iraq",
+        ),
+        (
+            "شهدت مدينة الموصل في العراق أمس تظاهرات، وقتل شخصان في شمال غرب البلاد.",
+            "ASSAULT",
+            "شمال غرب البلاد",
+            "north-west of Iraq",
+        ),
+        ("تظاهر المئات في بغداد، عاصمة العراق، أمس.", "PROTEST", "بغداد", "Baghdad, IQ"),
+    ],
+)
+def test_a_region_of_the_country_is_the_place_not_a_town_elsewhere(text, event_type, place, label):
+    from rasd.pipeline import analyse
+
+    (event,) = factual(analyse(text, published="2015-08-01"), event_type)
+    assert event.place is not None
+    assert (event.place.surface, event.place.label) == (place, label)

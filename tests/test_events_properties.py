@@ -11,7 +11,9 @@ from rasd.claims import extract_claims
 from rasd.document import Document, iter_spans
 from rasd.events import EventOptions, extract_events, find_events
 from rasd.pipeline import make_document
+from rasd.quantities import extract_quantities
 from rasd.text import segment
+from rasd.times import extract_times
 
 WORDS = [
     "قتل", "قُتلوا", "مقتل", "أصيب", "جرح", "تظاهر", "متظاهرين", "اعتقلت", "الشرطة", "أطلقت",
@@ -22,7 +24,11 @@ WORDS = [
 
 
 def run(text: str) -> Document:
-    return extract_claims(extract_events(segment(make_document(text, published="2015-08-01"))))
+    return extract_claims(
+        extract_events(
+            extract_quantities(extract_times(segment(make_document(text, published="2015-08-01"))))
+        )
+    )
 
 
 def assert_anchored(doc: Document) -> None:

@@ -66,6 +66,12 @@ def test_protests_began_on_2_january(example_doc):
     )
 
 
+def test_protests_began_in_the_west_of_the_country_not_in_almaty(example_doc):
+    (began,) = {(e.place.label, e.place_link) for e in _events(example_doc, "PROTEST")
+                if e.date == "2022-01-02" and e.place is not None}  # fmt: skip
+    assert began == ("west of Kazakhstan", "kz")
+
+
 def test_16_security_forces_killed_per_tokayev_via_reuters(example_doc):
     pairs = [
         (e, c)
@@ -201,6 +207,12 @@ def test_claims_table(example_doc, speaker, stance, via):
     assert found, f"no {stance} claim by {speaker}"
     if via is not None:
         assert any(c.via is not None and c.via.surface == via for c in found)
+
+
+def test_every_tokayev_claim_comes_via_reuters(example_doc):
+    tokayev = [c for c in example_doc.claims if c.speaker and "توكاييف" in c.speaker.surface]
+    assert len(tokayev) >= 4
+    assert all(c.via is not None and c.via.label == "Reuters" for c in tokayev)
 
 
 def test_every_span_is_anchored(example_doc):

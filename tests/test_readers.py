@@ -342,3 +342,14 @@ def test_any_reader_output_round_trips_through_json(tmp_path):
     path = _crawl(tmp_path)
     for doc in _docs(list(iter_documents([path]))):
         assert Document.from_json(doc.to_json()) == doc
+
+
+def test_empty_folder_is_accounted_for(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README.md").write_text("# notes", encoding="utf-8")
+    items = list(iter_documents([tmp_path / "empty", tmp_path / "notes"]))
+    assert [(s.location, s.reason.split(" (")[0]) for s in _skips(items)] == [
+        (str(tmp_path / "empty"), "folder holds no files to read"),
+        (str(tmp_path / "notes"), "folder holds no files to read"),
+    ]

@@ -17,7 +17,7 @@ Events whose trigger lies inside a claim's content, and their counts, get that c
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 
 from rasd.claims_lexicon import Attribution, attribution_kind, phrase_hits
@@ -86,7 +86,35 @@ def find_claims(doc: Document, options: ClaimOptions = DEFAULT_OPTIONS) -> tuple
         hi = min(bisect_left(starts, sentence.end), lo + options.max_sentence_tokens)
         found = _sentence_claims(doc, table, (lo, hi), known=known, options=options)
         claims.extend(found[: options.max_claims_per_sentence])
-    return tuple(claims)
+    return tuple(_lede_via(claims, [s.start for s in doc.sentences]))
+
+
+def _lede_via(claims: list[Claim], sentence_starts: list[int]) -> list[Claim]:
+    """A lede names the speaker and the next sentence the channel: "قال توكاييف إن …" then
+    "توكاييف … قال إن …، وفقاً لما أوردته وكالة رويترز". A claim with no channel takes the one of
+    the same speaker's next claim when that claim is in the very next sentence."""
+    out = list(claims)
+    for n, claim in enumerate(out):
+        if claim.via is not None or claim.speaker is None:
+            continue
+        key = claim.speaker.label or claim.speaker.surface
+        sentence = bisect_right(sentence_starts, _anchor(claim))
+        for later in out[n + 1 :]:
+            later_sentence = bisect_right(sentence_starts, _anchor(later))
+            if later_sentence > sentence + 1:
+                break
+            if later_sentence == sentence or later.speaker is None:
+                continue
+            if (later.speaker.label or later.speaker.surface) == key:
+                if later.via is not None:
+                    out[n] = replace(claim, via=later.via)
+                break
+    return out
+
+
+def _anchor(claim: Claim) -> int:
+    """Where a claim is said (its verb; its span may start at a speaker named earlier)."""
+    return claim.verb.start if claim.verb is not None else claim.end - 1
 
 
 def _sentence_claims(

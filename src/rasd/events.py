@@ -98,7 +98,7 @@ def _anchor(events: list[Event], governed: list[bool]) -> list[Event]:
     return out
 
 
-@stage(name="events", requires=("tokens",), assigns=("events",))
+@stage(name="events", requires=("tokens", "quantities"), assigns=("events",))
 def extract_events(doc: Document) -> Document:
     """Add typed events (with modality, arguments and counts) to a document."""
     return replace(doc, events=find_events(doc))

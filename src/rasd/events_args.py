@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 
 _TARGET_MARKERS = frozenset({"علي", "ضد", "استهدف", "استهدفت", "بحق"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
+_DIRECTIONS = {
+    **dict.fromkeys(("شمال", "شمالي"), "north"),
+    **dict.fromkeys(("جنوب", "جنوبي"), "south"),
+    **dict.fromkeys(("شرق", "شرقي"), "east"),
+    **dict.fromkeys(("غرب", "غربي"), "west"),
+    "وسط": "centre",
+}
 _REFERENCE_WORDS = frozenset(
     {"الحدود", "حدود", "قرب", "بالقرب", "مع", "من", "الي", "نحو", "باتجاه", "ضد", "عن"}
 )
@@ -247,9 +254,14 @@ def _place(
     for scope in (clause, sentence):
         lo, hi = tokens[scope.lo].start, tokens[scope.hi - 1].end
         here = [e for e in starting_in(doc.entities, lo, hi) if e.label in _PLACE_LABELS]
-        if here:
-            best = max(here, key=lambda e: (_place_score(doc, e), -abs(e.start - at)))
-            return (*_place_span(doc, best), False)
+        found = [((_place_score(doc, e), -abs(e.start - at)), _place_span(doc, e)) for e in here]
+        region = _region_of_country(doc, scope)  # في غرب البلاد: a part of the country
+        if region is not None:
+            span, link, score = region
+            found.append(((score, -abs(span.start - at)), (span, link)))
+        if found:
+            best = max(found, key=lambda f: f[0])[1]
+            return (*best, False)
     places = [e for e in doc.entities if e.label in _PLACE_LABELS]
     if not places:
         return None, None, False
@@ -262,6 +274,38 @@ def _place(
     if dateline is not None:
         return (*_place_span(doc, dateline), False)
     return (*_place_span(doc, _main_place(places)), True)
+
+
+def _region_of_country(doc: Document, scope: Clause) -> tuple[Span, str | None, int] | None:
+    """ "في غرب البلاد" / "شمالي البلاد": a part of the article's country (its most named one),
+    with a place score that ranks it like a region (after في, above a town named without it)."""
+    tokens = doc.tokens
+    for i in range(scope.lo + 1, scope.hi):
+        if tokens[i].norm != "البلاد":
+            continue
+        direction = _direction(tokens[i - 1])
+        if direction is None:
+            continue
+        first = i - 1
+        if first > scope.lo and (before := _direction(tokens[first - 1])) is not None:
+            direction, first = f"{before}-{direction}", first - 1  # شمال غرب البلاد
+        countries = [
+            e for e in doc.entities if e.link and (e.kind == "country" or e.label == "NORP")
+        ]  # كازاخستان، الكازاخية
+        if not countries:
+            return None
+        country = _main_place(countries)
+        label = f"{direction} of {country.english}" if country.english else None
+        prep = first > scope.lo and tokens[first - 1].norm in {"في", "وفي"}
+        score = 4 if prep or tokens[first].norm.startswith("ب") else 2
+        return doc.span(tokens[first].start, tokens[i].end, label), country.link, score
+    return None
+
+
+def _direction(token: Token) -> str | None:
+    if token.kind != "word":
+        return None
+    return next((_DIRECTIONS[s] for s in token.stems() if s in _DIRECTIONS), None)
 
 
 def _place_score(doc: Document, ent: Entity) -> int:

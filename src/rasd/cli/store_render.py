@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -34,11 +35,20 @@ class ProgressCallback:
         self.progress.advance(self.task, n)
 
 
+def _number(value: float) -> str:
+    """A figure as people write it: whole numbers in full (175000000, not 1.75e+08)."""
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:g}"
+        return _number(value)
     return str(value)
 
 
@@ -111,7 +121,7 @@ def render_history(history: FigureHistory) -> str:
             e.low,
             e.best,
             e.high,
-            ", ".join(f"{s} {v:g}" for s, v in e.by_scope.items()),
+            ", ".join(f"{s} {_number(float(v))}" for s, v in e.by_scope.items()),
         ]
         for e in history.estimates
     ]

@@ -122,7 +122,15 @@ def iter_input_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(path)
+            found = False
+            for file in _walk(path):
+                found = True
+                yield file
+            if not found:
+                yield Skip(
+                    str(raw),
+                    "folder holds no files to read (hidden files and .md notes are not read)",
+                )
         elif path.is_file():
             yield path
         else:
