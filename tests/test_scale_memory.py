@@ -93,8 +93,9 @@ def test_spawned_worker_reports_its_own_peak_not_its_parents(tmp_path):
 
 
 def test_dask_keeps_no_partition_documents_in_its_logs(tmp_path):
-    """Dask logs its recent messages (1,000 each on the scheduler and workers): the tasks carry
-    the file name of a partition's inputs, so those logs never hold the documents themselves."""
+    """Dask's scheduler keeps the last 1,000 messages it sent to each worker: the tasks carry
+    the file name of a partition's inputs, so that log (and the workers' stimulus logs) never
+    hold the documents themselves; before, the driver kept every partition for the whole run."""
     distributed = pytest.importorskip("distributed")
     docs = [
         Document(text=f"قال مسؤول إن {i} أشخاص قتلوا في بغداد (خبر المحفوظات {i})",

@@ -151,10 +151,10 @@ def run_partition(
 def stage_partition(partition: Partition, work_dir: str) -> str:
     """Write ``partition`` into the work folder for `run_staged_partition`, and return where.
 
-    A Dask task then carries a file name instead of the documents: Dask keeps its recent
-    messages (the scheduler's and client's sends, a worker's stimulus log: 1,000 entries each,
-    ``distributed.admin.low-level-log-length``) for debugging, and task arguments in them would
-    keep every partition's documents alive in the driver and the workers for the whole run."""
+    A Dask task then carries a file name instead of the documents: Dask's scheduler keeps the
+    last 1,000 messages it sent to each worker (``distributed.admin.low-level-log-length``) for
+    debugging, and task arguments in them kept every partition's documents alive in the process
+    running the scheduler (the driver, for a local cluster) for the whole run."""
     folder = Path(work_dir, INPUTS)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / f"{partition.name}.pickle"
