@@ -1,9 +1,10 @@
-"""Throughput and memory of the NER tagger (features + CRF) over SaudiNewsNet.
+"""Throughput and memory of the NER tagger (the bundled one, or --model FILE) over SaudiNewsNet.
 
-    python benchmarks/ner.py [--limit N]
+    python benchmarks/ner.py [--limit N] [--model src/rasd/models/ner.crfsuite]
 
 Tokens/s are in process CPU time (``time.process_time``), i.e. per core; the documents are
 segmented first (not timed). RSS is the process's peak resident set size after loading the model.
+For a one-core figure of the numpy (neural) tagger, run with ``OPENBLAS_NUM_THREADS=1``.
 Not a test.
 """
 
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import iter_articles
 
 from rasd.document import Document
-from rasd.ner import Tagger
+from rasd.ner import Tagger, load_tagger
 from rasd.text import segment
 
 
@@ -32,15 +33,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=1000, help="articles to run (default 1000)")
     parser.add_argument("--passes", type=int, default=2, help="pass 1 cold cache, later warm")
+    parser.add_argument("--model", metavar="FILE", help="a model file (default: the bundled one)")
     args = parser.parse_args()
     rss_start = rss_mb()
     t0 = time.process_time()
-    tagger = Tagger.builtin()
+    tagger = load_tagger(args.model) if args.model else Tagger.builtin()
     load_s = time.process_time() - t0
     rss_loaded = rss_mb()
     docs = [segment(Document(a["content"])) for a in iter_articles(args.limit) if a.get("content")]
     tokens = sum(len(d.tokens) for d in docs)
-    print(f"articles {len(docs)}, tokens {tokens:,}")
+    print(f"model {tagger.model_path.name}; articles {len(docs)}, tokens {tokens:,}")
     for number in range(1, args.passes + 1):
         start = time.process_time()
         mentions = sum(len(tagger.tag(d)) for d in docs)

@@ -12,7 +12,7 @@ from rasd.document import Document
 from rasd.errors import InputError, ModelDataError
 from rasd.evaluate import check_floors
 from rasd.evaluate.ner import evaluate_ner, score_sentences
-from rasd.ner import MAX_SENTENCE_TOKENS, Tagger, TagOptions, iob_spans, tag_tokens
+from rasd.ner import MAX_SENTENCE_TOKENS, Tagger, TagOptions, iob_spans, load_tagger, tag_tokens
 from rasd.ner_train import read_conll
 from rasd.text import segment
 from tests.conftest import ROOT, shared_path
@@ -202,12 +202,15 @@ def test_latin_and_mixed_script_do_not_crash(tagger, text):
 
 
 # ---------------------------------------------------------------- evaluation floors
-def test_anercorp_test_split_meets_floors(tagger):
+@pytest.mark.parametrize(
+    ("model", "floors"), [("ner.crfsuite", "ner_crf.json"), ("ner.npz", "ner.json")]
+)
+def test_anercorp_test_split_meets_floors(model, floors):
     conll = shared_path("data", "anercorp-camel", "ANERCorp_CamelLab_test.txt")
-    report = evaluate_ner(conll, tagger=tagger)
+    report = evaluate_ner(conll, tagger=load_tagger(ROOT / "src" / "rasd" / "models" / model))
     assert report.metrics["tokens"] == 25_008
-    assert check_floors(report, ROOT / "floors" / "ner.json") == []
-    assert Path(ROOT / "floors" / "ner.json").is_file()
+    assert Path(ROOT / "floors" / floors).is_file()
+    assert check_floors(report, ROOT / "floors" / floors) == []
 
 
 def test_o_threshold_only_adds_mentions_and_keeps_iob_valid():

@@ -1,4 +1,6 @@
-"""The statistical Arabic NER tagger: a linear-chain CRF (python-crfsuite) over rich word features.
+"""The statistical Arabic NER taggers: a linear-chain CRF (python-crfsuite) over rich word features,
+the default, and a BiLSTM-CRF (`rasd.ner_neural`), more accurate and slower, chosen with the
+environment variable ``RASD_NER_MODEL=neural`` (or a path to any trained model file).
 
 Features of a token: its normalised form, clitic-stripped stems, prefixes and suffixes, shape,
 membership in the bundled name lexicons and trigger lists (``ner_data/``), and the word clusters
@@ -11,11 +13,12 @@ reports mentions as `Entity` with labels PER / LOC / ORG / MISC.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
@@ -23,6 +26,12 @@ from rasd.text import clitic_candidates, normalise_text, split_sentences, tokeni
 
 DATA_DIR = Path(__file__).parent / "ner_data"
 MODEL_PATH = Path(__file__).parent / "models" / "ner.crfsuite"
+NEURAL_MODEL_PATH = Path(__file__).parent / "models" / "ner.npz"
+"""The bundled neural tagger (`rasd.ner_neural`), used when ``RASD_NER_MODEL=neural``."""
+MODEL_ENV = "RASD_NER_MODEL"
+"""``crf`` (the default), ``neural``, or the path of a trained model (``.crfsuite`` / ``.npz``).
+The CRF is the default because the BiLSTM-CRF's gain (+1.5 macro-F1 on the ANERcorp test split)
+costs a third of the speed and ~150 MB more memory per process (BENCHMARKS.md, NER)."""
 MAX_SENTENCE_TOKENS = 200
 """Longer sentences are tagged in chunks of this many tokens (bounded time on run-on text)."""
 LABELS = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
@@ -209,9 +218,39 @@ class TagOptions:
 DEFAULT_TAG_OPTIONS = TagOptions()
 
 
-@lru_cache(maxsize=1)
-def _builtin() -> Tagger:
-    return Tagger.load(MODEL_PATH)
+class SequenceTagger(Protocol):
+    """What the entities stage and the evaluation need of a tagger (CRF or neural)."""
+
+    model_path: Path
+
+    def tag(self, doc: Document) -> list[Entity]: ...
+
+    def tag_norms(self, norms: Sequence[str]) -> list[str]: ...
+
+
+def load_tagger(model: str | Path) -> SequenceTagger:
+    """A trained tagger from its file: ``.npz`` the neural one, anything else a CRF."""
+    path = Path(model)
+    if path.suffix == ".npz":
+        from rasd.ner_neural import NeuralTagger
+
+        return NeuralTagger.load(path)
+    return Tagger.load(path)
+
+
+def builtin_model_path() -> Path:
+    """The model `Tagger.builtin` loads: the CRF unless ``RASD_NER_MODEL`` says otherwise."""
+    choice = os.environ.get(MODEL_ENV, "").strip()
+    if choice in ("", "crf"):
+        return MODEL_PATH
+    if choice == "neural":
+        return NEURAL_MODEL_PATH
+    return Path(choice).expanduser()
+
+
+@lru_cache(maxsize=4)
+def _builtin(model: Path) -> SequenceTagger:
+    return load_tagger(model)
 
 
 class Tagger:
@@ -243,9 +282,10 @@ class Tagger:
         return cls(path, Resources.load(path), options)
 
     @classmethod
-    def builtin(cls) -> Tagger:
-        """The bundled model, loaded once per process."""
-        return _builtin()
+    def builtin(cls) -> SequenceTagger:
+        """The bundled model (the CRF, or what ``RASD_NER_MODEL`` names), loaded once per
+        process."""
+        return _builtin(builtin_model_path())
 
     def tag_norms(self, norms: Sequence[str]) -> list[str]:
         """IOB2 tags (PERS/LOC/ORG/MISC) for a sentence of normalised words, chunked if long."""
@@ -316,6 +356,6 @@ def token_norm(token: str) -> str:
     return norm.strip(_EDGE_PUNCT) or norm
 
 
-def tag_tokens(tokens: Sequence[str], tagger: Tagger | None = None) -> list[str]:
+def tag_tokens(tokens: Sequence[str], tagger: SequenceTagger | None = None) -> list[str]:
     """IOB2 tags for a pre-tokenised sentence (ANERcorp style), for evaluation."""
     return (tagger or Tagger.builtin()).tag_norms([token_norm(t) for t in tokens])

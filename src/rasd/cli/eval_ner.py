@@ -7,7 +7,7 @@ from typing import Any
 
 from rasd.cli.eval import add_common_options, emit
 from rasd.evaluate.ner import evaluate_ner, render_table
-from rasd.ner import Tagger
+from rasd.ner import load_tagger
 
 
 def register(subparsers: Any) -> None:
@@ -24,6 +24,6 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    tagger = Tagger.load(args.model) if args.model else None
+    tagger = load_tagger(args.model) if args.model else None
     report = evaluate_ner(args.conll, tagger=tagger)
     return emit(report, args, render_table(report))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rasd.evaluate import PRF, Report
-from rasd.ner import Tagger, iob_spans, tag_tokens
+from rasd.ner import SequenceTagger, Tagger, iob_spans, tag_tokens
 
 
 def score_sentences(
@@ -47,7 +47,7 @@ def score_sentences(
     }
 
 
-def evaluate_ner(conll: str | Path, *, tagger: Tagger | None = None) -> Report:
+def evaluate_ner(conll: str | Path, *, tagger: SequenceTagger | None = None) -> Report:
     """Tag every sentence of a CoNLL file and score it against its gold tags."""
     from rasd.ner_train import read_conll
 
