@@ -12,7 +12,9 @@ a single-process run and writes three Parquet files into the work folder::
                                      partition is complete
 
 Each file is written under a temporary name and renamed when complete, so a killed worker leaves
-no partition behind, only a temporary file that the next run removes and redoes. Readable with
+no partition behind, only a temporary file that the next run removes and redoes. On a cluster the
+driver leaves a partition's input items in ``inputs/part-SEQ-HASH.pickle`` for the worker
+(`stage_partition`), so that Dask's tasks carry a file name rather than the documents. Readable with
 pyarrow, DuckDB (``SELECT * FROM 'work/documents/*.parquet'``) or Spark.
 """
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import os
+import pickle
 import resource
 import sys
 import time
@@ -33,6 +36,9 @@ from typing import Any
 from rasd.document import Document
 from rasd.errors import StoreError
 from rasd.pipeline import Pipeline, Skip, default_pipeline
+
+INPUTS = "inputs"
+"""Folder of the work folder where the driver leaves each partition's input items for a worker."""
 
 TABLES = ("events", "figures", "documents")
 """Tables of a partition, in the order they are written (``documents`` last: the commit mark)."""
@@ -63,6 +69,9 @@ class PartitionResult:
     words: int = 0
     cpu_seconds: float = 0.0
     peak_rss: int = 0
+    """The worker's peak resident memory so far (bytes), as `peak_rss` measures it."""
+    rss: int = 0
+    """The worker's resident memory when the partition was done (bytes)."""
     worker: str = ""
 
 
@@ -134,9 +143,44 @@ def run_partition(
     for name in TABLES:
         write_table(Path(work_dir), name, partition.name, rows[name])
     result.cpu_seconds = time.process_time() - started
-    result.peak_rss = peak_rss()
+    result.peak_rss, result.rss = peak_rss(), current_rss()
     result.worker = f"{os.uname().nodename}:{os.getpid()}"
     return result
+
+
+def stage_partition(partition: Partition, work_dir: str) -> str:
+    """Write ``partition`` into the work folder for `run_staged_partition`, and return where.
+
+    A Dask task then carries a file name instead of the documents: Dask's scheduler keeps the
+    last 1,000 messages it sent to each worker (``distributed.admin.low-level-log-length``) for
+    debugging, and task arguments in them kept every partition's documents alive in the process
+    running the scheduler (the driver, for a local cluster) for the whole run."""
+    folder = Path(work_dir, INPUTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"{partition.name}.pickle"
+    temp = folder / f".{partition.name}.{uuid.uuid4().hex}.tmp"
+    try:
+        temp.write_bytes(pickle.dumps(partition, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temp, final)
+    except OSError as err:
+        temp.unlink(missing_ok=True)
+        raise StoreError(
+            f"{final}: cannot write the partition's inputs: {err.strerror or err}"
+        ) from err
+    return str(final)
+
+
+def run_staged_partition(path: str, work_dir: str) -> PartitionResult:
+    """`run_partition` on the partition `stage_partition` left at ``path`` (what Dask runs)."""
+    try:
+        with open(path, "rb") as staged:
+            partition: Partition = pickle.load(staged)
+    except OSError as err:
+        raise StoreError(
+            f"{path}: cannot read the partition's inputs: {err.strerror or err} (is the work "
+            "folder on a file system every worker shares?)"
+        ) from err
+    return run_partition(partition, work_dir)
 
 
 def _count(result: PartitionResult, item: Document | Skip, analysed: Document | Skip) -> None:
@@ -149,9 +193,41 @@ def _count(result: PartitionResult, item: Document | Skip, analysed: Document | 
 
 
 def peak_rss() -> int:
-    """Peak resident memory of this process, in bytes."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(peak if sys.platform == "darwin" else peak * 1024)
+    """Peak resident memory of this process, in bytes: the kernel's high-water mark of its own
+    address space (``VmHWM``) where ``/proc`` has it.
+
+    Not ``getrusage().ru_maxrss`` on Linux: a process started by fork + exec (Dask's nanny spawns
+    its workers so, as does ``multiprocessing``'s "spawn") inherits the peak of the process it was
+    forked from, so a worker would report the driver's peak whenever that is the larger."""
+    peak = _proc_status_kb("VmHWM")
+    if peak is not None:
+        return peak * 1024
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(maxrss if sys.platform == "darwin" else maxrss * 1024)
+
+
+def current_rss() -> int:
+    """Resident memory of this process now, in bytes (0 where ``/proc`` is not available)."""
+    return (_proc_status_kb("VmRSS") or 0) * 1024
+
+
+def _proc_status_kb(name: str, path: str = "/proc/self/status") -> int | None:
+    """A ``kB`` figure of ``/proc/self/status`` (e.g. ``VmHWM``), or None where there is none."""
+    try:
+        with open(path, encoding="ascii", errors="replace") as status:
+            return parse_status_kb(status.read(), name)
+    except OSError:
+        return None
+
+
+def parse_status_kb(status: str, name: str) -> int | None:
+    """The value of the line ``NAME:  1234 kB`` in the text of a ``/proc/PID/status`` file."""
+    for line in status.splitlines():
+        key, _, value = line.partition(":")
+        if key == name:
+            number = value.split()[:1]
+            return int(number[0]) if number and number[0].isdigit() else None
+    return None
 
 
 def document_row(seq: int, key: str, item: Document | Skip) -> dict[str, Any]:
@@ -267,11 +343,13 @@ def write_table(work_dir: Path, table: str, name: str, rows: list[dict[str, Any]
 def prepare_work_dir(work_dir: Path) -> set[str]:
     """Make the work folder ready for a (re)run and return the keys of the items it already holds:
     temporary files of killed workers are removed, and so are event/figure files whose partition
-    never completed (they are redone)."""
+    never completed and staged inputs of an earlier run (they are redone)."""
     for table in TABLES:
         (work_dir / table).mkdir(parents=True, exist_ok=True)
         for temp in (work_dir / table).glob(".*.tmp"):
             temp.unlink(missing_ok=True)
+    for staged in Path(work_dir, INPUTS).glob("*"):  # inputs of a run that stopped: redone
+        staged.unlink(missing_ok=True)
     complete = {p.stem for p in (work_dir / "documents").glob("part-*.parquet")}
     for table in TABLES[:-1]:
         for orphan in (work_dir / table).glob("part-*.parquet"):

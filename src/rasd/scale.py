@@ -20,17 +20,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from rasd.document import Document
 from rasd.errors import InputError, RasdError
 from rasd.partitions import (
+    INPUTS,
     Partition,
     Partitioning,
     PartitionResult,
     partition_items,
     prepare_work_dir,
     run_partition,
+    run_staged_partition,
+    stage_partition,
 )
 from rasd.pipeline import Skip
 
@@ -77,6 +81,10 @@ class ScaleReport:
     wall_seconds: float = 0.0
     peak_rss: dict[str, int] = field(default_factory=dict)
     """Peak resident memory of each worker process, in bytes."""
+    rss: dict[str, int] = field(default_factory=dict)
+    """Resident memory of each worker process after its last partition, in bytes."""
+    worker_cpu: dict[str, float] = field(default_factory=dict)
+    """CPU time each worker process spent on its partitions."""
 
     def add(self, result: PartitionResult) -> None:
         self.partitions += 1
@@ -86,6 +94,10 @@ class ScaleReport:
         self.words += result.words
         self.cpu_seconds += result.cpu_seconds
         self.peak_rss[result.worker] = max(self.peak_rss.get(result.worker, 0), result.peak_rss)
+        self.rss[result.worker] = result.rss
+        self.worker_cpu[result.worker] = (
+            self.worker_cpu.get(result.worker, 0.0) + result.cpu_seconds
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -99,6 +111,8 @@ class ScaleReport:
             "cpu_seconds": round(self.cpu_seconds, 3),
             "wall_seconds": round(self.wall_seconds, 3),
             "peak_rss": dict(self.peak_rss),
+            "rss": dict(self.rss),
+            "worker_cpu": {worker: round(cpu, 3) for worker, cpu in self.worker_cpu.items()},
         }
 
 
@@ -124,6 +138,9 @@ def analyse_to_parquet(
     with _executor(options) as run:
         for result in run(partitions, str(work_dir)):
             report.add(result)
+            log.debug("%s on %s: %d documents, RSS %.0f MB (peak %.0f MB)", result.name,
+                      result.worker, result.documents, result.rss / 2**20,
+                      result.peak_rss / 2**20)  # fmt: skip
             if progress is not None:
                 progress(result.documents + result.failed + result.skipped)
     report.items, report.resumed = state.items, state.resumed
@@ -167,6 +184,13 @@ def ingest_on_cluster(
     return report, analysed
 
 
+LOCAL_WORKER_CONFIG = MappingProxyType({"distributed.worker.profile.enabled": False})
+"""Dask settings of the workers of a local cluster. Their statistical profiler is off: it samples
+every 10 ms and keeps 1,000 one-second profiles per worker (for a dashboard the local cluster
+does not serve), which grew each worker by ~0.15 MB/s, 100+ MB over a long run. Workers of a
+cluster given as ``scheduler`` keep their own settings (``DASK_DISTRIBUTED__WORKER__PROFILE__
+ENABLED=False`` in their environment does the same there)."""
+
 Runner = Callable[[Iterable[Partition], str], Iterator[PartitionResult]]
 
 
@@ -197,14 +221,16 @@ class _DaskRunner:
         for future in pending:
             result: PartitionResult = future.result()
             future.release()
+            Path(work_dir, INPUTS, f"{result.name}.pickle").unlink(missing_ok=True)
             following = next(queue, None)
             if following is not None:
                 pending.add(self._submit(following, work_dir))
             yield result
 
     def _submit(self, partition: Partition, work_dir: str) -> Any:
+        staged = stage_partition(partition, work_dir)  # a file name travels, not the documents
         return self.client.submit(
-            run_partition, partition, work_dir, key=f"rasd-{partition.name}", pure=False
+            run_staged_partition, staged, work_dir, key=f"rasd-{partition.name}", pure=False
         )
 
 
@@ -216,6 +242,7 @@ def _worker_count(client: Any, options: ScaleOptions) -> int:
 @contextmanager
 def _client(options: ScaleOptions) -> Iterator[Any]:
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError as err:
         raise RasdError(
@@ -231,12 +258,13 @@ def _client(options: ScaleOptions) -> Iterator[Any]:
         with client:
             yield client
         return
-    cluster = LocalCluster(
-        n_workers=options.workers,
-        threads_per_worker=1,
-        processes=options.processes,
-        dashboard_address=None,
-        silence_logs=logging.WARNING,
-    )
+    with dask.config.set(LOCAL_WORKER_CONFIG):  # read when the workers' nannies are made
+        cluster = LocalCluster(
+            n_workers=options.workers,
+            threads_per_worker=1,
+            processes=options.processes,
+            dashboard_address=None,
+            silence_logs=logging.WARNING,
+        )
     with cluster, Client(cluster) as client:
         yield client
