@@ -19,6 +19,7 @@ Rules (the known dr5hn defects, see its SOURCE.md):
   those of Arab countries (شرناق، ديار بكر). Names with a detached transliterated article
   ("أد دورايكيش") or more words than the English name (Perm → "موج الشعر …") are dropped
   everywhere. A city left without an Arabic name is left out.
+- Names from ``place_aliases.tsv`` are hand-checked: only the curated list below can drop them.
 - Common-word filter (the stop-list): a one-word name is dropped when it (or its definite form) is
   among the 8,000 most frequent SaudiNewsNet words and fewer than 5% of its occurrences follow a
   place cue (كان، الحي، الخبر، صور، ساحل), or when it is in ``common_words_extra.tsv``. Country
@@ -449,6 +450,7 @@ def apply_aliases(rows: list[dict], path: Path) -> None:
         if row is None:
             raise SystemExit(f"{path.name}: unknown id {ident!r}")
         new = [m for n in names.split("|") for m in split_names(n)]
+        row["curated_names"] = row.get("curated_names", []) + new
         if mode == "replace":
             row["raw_names"] = new
             row["arabic"] = names.split("|")[0]
@@ -470,7 +472,10 @@ def finish(
         names = variants(row["raw_names"], given_names, blocked)
         if row["prominence"] < 2:  # a village called رياض must not turn every Riyad into it
             names = [n for n in names if " " in n or n not in given_names]
-        row["names"] = names
+        # hand-checked names (place_aliases.tsv) are places even when news uses them so often
+        # that they look like common words (طهران، باريس، موسكو): only the curated list blocks them
+        curated = variants(row.get("curated_names", ()), given_names, common.curated.__contains__)
+        row["names"] = names + [n for n in curated if n not in names]
         nisba: list[str] = []
         if is_country:
             bases = [b for n in row["raw_names"] for b in nisba_bases(n.lstrip("+"))]
