@@ -191,7 +191,7 @@ def test_trigger_forms_are_expanded(form, pos, inflected):
     ("text", "event_type", "place", "label"),
     [
         (
-            "اندلعت احتجاجات في غرب البلاد بعد أن زار الرئيس العراقي الموصل أمس.",
+            "اندلعت احتجاجات في غرب البلاد بعد أن زار الرئيس العراقي بغداد أمس.",
             "PROTEST",
             "غرب البلاد",
             "west of Iraq",
@@ -211,3 +211,18 @@ def test_a_region_of_the_country_is_the_place_not_a_town_elsewhere(text, event_t
     (event,) = factual(analyse(text, published="2015-08-01"), event_type)
     assert event.place is not None
     assert (event.place.surface, event.place.label) == (place, label)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("قتل خمسة أشخاص ببغداد بعد عودتهم من الموصل.", "بغداد"),  # بـ attached: where it happened
+        ("قتل خمسة أشخاص في الموصل بعد عودتهم من بغداد.", "الموصل"),  # بغداد's ب is no preposition
+    ],
+)
+def test_the_place_after_a_preposition_wins(text, place):
+    from rasd.pipeline import analyse
+
+    (event,) = factual(analyse(text, published="2015-08-01"), "ASSAULT")
+    assert event.place is not None
+    assert event.place.surface == place

@@ -312,9 +312,10 @@ def _place_score(doc: Document, ent: Entity) -> int:
     """How likely a place mention is where the event happened: a town over a country, a place
     after في / بـ over a reference point (قرب الحدود السورية، على الحدود مع سوريا، من لبنان)."""
     score = {"city": 3, "other": 2, "admin": 2}.get(ent.kind or "", 1)
-    before = normalise(doc.text[max(0, ent.start - 25) : ent.start]).text.split()
-    head = normalise(ent.surface).text
-    if head.startswith(("ب", "في")) or (before and before[-1] in {"في", "وفي"}):
+    window = doc.text[max(0, ent.start - 25) : ent.start]
+    before = normalise(window).text.split()
+    attached = "" if window[-1:].isspace() or not before else before[-1]  # ببغداد: the clitic
+    if attached in {"ب", "وب", "فب"} or (before and before[-1] in {"في", "وفي"}):
         score += 2
     if not _REFERENCE_WORDS.isdisjoint(before[-2:]):
         score -= 3
