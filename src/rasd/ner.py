@@ -36,7 +36,7 @@ MAX_SENTENCE_TOKENS = 200
 """Longer sentences are tagged in chunks of this many tokens (bounded time on run-on text)."""
 LABELS = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
 _EDGE_PUNCT = "\"'()[]{}<>«»“”‘’.,:;!?،؛؟…-–—_/*"
-_PROCLITIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف", "ك")
+PROCLITIC_PREFIXES = ("وبال", "وال", "بال", "لل", "فال", "كال", "ال", "و", "ب", "ل", "ف", "ك")
 
 
 def clusters_path(model: Path) -> Path:
@@ -182,22 +182,30 @@ def _lexicon_flags(lexicon: dict[str, str], norm: str, stems: Sequence[str]) -> 
     return flags
 
 
-def _shape(norm: str) -> list[str]:
+SHAPE_KINDS = ("num", "latin", "ar", "other")
+
+
+def shape_kind(norm: str) -> str:
+    """What a normalised word is written in: one of `SHAPE_KINDS`."""
     if norm.isdigit():
-        kind = "num"
-    elif norm.isascii() and norm.isalpha():
-        kind = "latin"
-    elif norm.isalpha():
-        kind = "ar"
-    else:
-        kind = "other"
-    out = [f"k={kind}", f"len={min(len(norm), 12)}"]
+        return "num"
+    if norm.isascii() and norm.isalpha():
+        return "latin"
+    return "ar" if norm.isalpha() else "other"
+
+
+def proclitic_prefix(norm: str) -> str:
+    """The first of `PROCLITIC_PREFIXES` that starts ``norm`` and leaves two letters, or ``""``."""
+    return next(
+        (p for p in PROCLITIC_PREFIXES if norm.startswith(p) and len(norm) > len(p) + 1), ""
+    )
+
+
+def _shape(norm: str) -> list[str]:
+    out = [f"k={shape_kind(norm)}", f"len={min(len(norm), 12)}"]
     out += [f"p{n}={norm[:n]}" for n in (1, 2, 3) if len(norm) > n]
     out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3) if len(norm) > n]
-    pre = next(
-        (p for p in _PROCLITIC_PREFIXES if norm.startswith(p) and len(norm) > len(p) + 1), ""
-    )
-    out.append(f"pc={pre}")
+    out.append(f"pc={proclitic_prefix(norm)}")
     return out
 
 
@@ -307,22 +315,14 @@ class Tagger:
             if tag == "O" and marginal("O", k) < theta:
                 scored = [(marginal(y, k), y) for y in self._entity_labels]
                 tags[k] = max(scored)[1]
-        for k, tag in enumerate(tags):
-            if tag[:2] == "I-" and (k == 0 or tags[k - 1][2:] != tag[2:]):
-                tags[k] = "B-" + tag[2:]
-        return tags
+        return repair_iob(tags)
 
     def tag(self, doc: Document) -> list[Entity]:
         """Entity mentions (PER/LOC/ORG/MISC, ``source="model"``) over whole original tokens, each
         scored with the lowest marginal probability of its tokens' tags."""
-        tokens = list(doc.tokens) or tokenize(doc.text)
-        spans = [(s.start, s.end) for s in doc.sentences] or split_sentences(doc.text)
-        starts = [t.start for t in tokens]
         entities: list[Entity] = []
-        for a, b in spans:
-            sent = tokens[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
-            for c in range(0, len(sent), MAX_SENTENCE_TOKENS):
-                entities += self._tag_chunk(doc.text, sent[c : c + MAX_SENTENCE_TOKENS])
+        for chunk in sentence_chunks(doc):
+            entities += self._tag_chunk(doc.text, chunk)
         return entities
 
     def _tag_chunk(self, text: str, chunk: list[Token]) -> list[Entity]:
@@ -333,6 +333,30 @@ class Tagger:
             score = min(self._crf.marginal(tags[k], k) for k in range(i, j))
             out.append(Entity(start, end, text[start:end], LABELS[label], score=round(score, 4)))
         return out
+
+
+def sentence_chunks(doc: Document) -> list[list[Token]]:
+    """The tokens of each sentence (the text's own split when the document is not segmented),
+    in chunks of at most `MAX_SENTENCE_TOKENS`: what a tagger reads at once."""
+    tokens = list(doc.tokens) or tokenize(doc.text)
+    spans = [(s.start, s.end) for s in doc.sentences] or split_sentences(doc.text)
+    starts = [t.start for t in tokens]
+    chunks: list[list[Token]] = []
+    for a, b in spans:
+        sent = tokens[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
+        chunks += [
+            sent[c : c + MAX_SENTENCE_TOKENS] for c in range(0, len(sent), MAX_SENTENCE_TOKENS)
+        ]
+    return chunks
+
+
+def repair_iob(tags: list[str]) -> list[str]:
+    """Make ``tags`` valid IOB2 in place (a stray ``I-X`` after ``O`` or another type becomes
+    ``B-X``) and return them."""
+    for k, tag in enumerate(tags):
+        if tag[:2] == "I-" and (k == 0 or tags[k - 1][2:] != tag[2:]):
+            tags[k] = "B-" + tag[2:]
+    return tags
 
 
 def iob_spans(tags: Sequence[str]) -> Iterable[tuple[int, int, str]]:

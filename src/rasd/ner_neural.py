@@ -13,7 +13,6 @@ is left in the time loop, and Viterbi and the marginals are vectorised over the 
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,16 +21,21 @@ from typing import Any
 
 import numpy as np
 
-from rasd.document import Document, Entity, Token
+from rasd.document import Document, Entity
 from rasd.errors import ModelDataError
 from rasd.ner import (
-    _PROCLITIC_PREFIXES,
     LABELS,
     MAX_SENTENCE_TOKENS,
+    PROCLITIC_PREFIXES,
+    SHAPE_KINDS,
     Resources,
     iob_spans,
+    proclitic_prefix,
+    repair_iob,
+    sentence_chunks,
+    shape_kind,
 )
-from rasd.text import clitic_candidates, split_sentences, tokenize
+from rasd.text import clitic_candidates
 
 MAX_WORD_CHARS = 24
 """Longer words keep their first characters only (bounded work on run-on Latin strings)."""
@@ -41,16 +45,7 @@ CATEGORICAL = ("trigger", "c0", "c1", "c2", "kind", "length", "prefix")
 """The categorical word features, in the order of `WordEncoder.encode`'s third item."""
 BATCH_SENTENCES = 64
 """Sentences run through the network together (memory stays bounded on huge documents)."""
-_KINDS = ("num", "latin", "ar", "other")
 PAD, UNK = 0, 1
-
-
-def _shape_kind(norm: str) -> int:
-    if norm.isdigit():
-        return 0
-    if norm.isascii() and norm.isalpha():
-        return 1
-    return 2 if norm.isalpha() else 3
 
 
 @dataclass(frozen=True)
@@ -70,9 +65,9 @@ class WordEncoder:
         return (
             len(TRIGGER_CLASSES),
             *n_clusters,
-            len(_KINDS),
+            len(SHAPE_KINDS),
             MAX_WORD_CHARS + 1,
-            len(_PROCLITIC_PREFIXES) + 1,
+            len(PROCLITIC_PREFIXES) + 1,
         )
 
     def encode(self, norm: str) -> tuple[int, list[int], list[int], list[float]]:
@@ -90,20 +85,13 @@ class WordEncoder:
             (res.clusters[s] for s in stems[1:] if s in res.clusters), ()
         )
         clusters = [int(c) + 1 for c in cl[:3]] + [0] * (3 - len(cl[:3]))
-        prefix = next(
-            (
-                i + 1
-                for i, p in enumerate(_PROCLITIC_PREFIXES)
-                if norm.startswith(p) and len(norm) > len(p) + 1
-            ),
-            0,
-        )
+        prefix = proclitic_prefix(norm)
         cats = [
             TRIGGER_CLASSES.index(trig) if trig in TRIGGER_CLASSES else 0,
             *clusters,
-            _shape_kind(norm),
+            SHAPE_KINDS.index(shape_kind(norm)),
             min(len(norm), MAX_WORD_CHARS),
-            prefix,
+            PROCLITIC_PREFIXES.index(prefix) + 1 if prefix else 0,
         ]
         own = set(res.lexicon.get(norm, "").split())
         via_stem = {f for s in stems[1:] for f in res.lexicon.get(s, "").split()}
@@ -343,10 +331,7 @@ class NeuralTagger:
         out = []
         for row, n in enumerate(lengths):
             ids = paths[row, :n]
-            tags = [self.tags[j] for j in ids]
-            for k, tag in enumerate(tags):
-                if tag[:2] == "I-" and (k == 0 or tags[k - 1][2:] != tag[2:]):
-                    tags[k] = "B-" + tag[2:]
+            tags = repair_iob([self.tags[j] for j in ids])
             out.append((tags, probs[row, np.arange(n), ids]))
         return out
 
@@ -370,15 +355,7 @@ class NeuralTagger:
     def tag(self, doc: Document) -> list[Entity]:
         """Entity mentions (PER/LOC/ORG/MISC, ``source="model"``) over whole original tokens, each
         scored with the lowest marginal probability of its tokens' tags."""
-        tokens = list(doc.tokens) or tokenize(doc.text)
-        spans = [(s.start, s.end) for s in doc.sentences] or split_sentences(doc.text)
-        starts = [t.start for t in tokens]
-        chunks: list[list[Token]] = []
-        for a, b in spans:
-            sent = tokens[bisect.bisect_left(starts, a) : bisect.bisect_left(starts, b)]
-            chunks += [
-                sent[c : c + MAX_SENTENCE_TOKENS] for c in range(0, len(sent), MAX_SENTENCE_TOKENS)
-            ]
+        chunks = sentence_chunks(doc)
         decoded = self.decode_batch([[t.norm for t in chunk] for chunk in chunks])
         entities: list[Entity] = []
         for chunk, (tags, probs) in zip(chunks, decoded, strict=True):
