@@ -155,10 +155,9 @@ def stage_partition(partition: Partition, work_dir: str) -> str:
     last 1,000 messages it sent to each worker (``distributed.admin.low-level-log-length``) for
     debugging, and task arguments in them kept every partition's documents alive in the process
     running the scheduler (the driver, for a local cluster) for the whole run."""
-    folder = Path(work_dir, INPUTS)
-    folder.mkdir(parents=True, exist_ok=True)
-    final = folder / f"{partition.name}.pickle"
-    temp = folder / f".{partition.name}.{uuid.uuid4().hex}.tmp"
+    final = staged_path(work_dir, partition.name)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    temp = final.with_name(f".{partition.name}.{uuid.uuid4().hex}.tmp")
     try:
         temp.write_bytes(pickle.dumps(partition, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temp, final)
@@ -168,6 +167,11 @@ def stage_partition(partition: Partition, work_dir: str) -> str:
             f"{final}: cannot write the partition's inputs: {err.strerror or err}"
         ) from err
     return str(final)
+
+
+def staged_path(work_dir: str | Path, name: str) -> Path:
+    """Where `stage_partition` leaves the inputs of partition ``name``."""
+    return Path(work_dir, INPUTS, f"{name}.pickle")
 
 
 def run_staged_partition(path: str, work_dir: str) -> PartitionResult:

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from rasd.document import Document
 from rasd.errors import InputError, RasdError
 from rasd.partitions import (
-    INPUTS,
     Partition,
     Partitioning,
     PartitionResult,
@@ -35,6 +34,7 @@ from rasd.partitions import (
     run_partition,
     run_staged_partition,
     stage_partition,
+    staged_path,
 )
 from rasd.pipeline import Skip
 
@@ -221,7 +221,7 @@ class _DaskRunner:
         for future in pending:
             result: PartitionResult = future.result()
             future.release()
-            Path(work_dir, INPUTS, f"{result.name}.pickle").unlink(missing_ok=True)
+            staged_path(work_dir, result.name).unlink(missing_ok=True)
             following = next(queue, None)
             if following is not None:
                 pending.add(self._submit(following, work_dir))
