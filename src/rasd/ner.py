@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -84,35 +85,52 @@ class Resources:
         )
 
 
+Feature = str | bytes
+"""A CRF attribute: ``str`` while training; when tagging with a trained model, the UTF-8 bytes
+of one of its attributes (CRFsuite copies bytes as they are instead of encoding each string)."""
+
+
 class Featurizer:
-    """Turns sentences of normalised words into CRF feature lists, caching per-word work."""
+    """Turns sentences of normalised words into CRF feature lists, caching per-word work.
+
+    The cache keeps the ``cache_size`` most recently used words (least recently used evicted
+    first, so the frequent words of news stay in it). With a trained model (``known``) a word's
+    features are shared bytes objects, one per model attribute, so an entry costs a few
+    hundred bytes of pointers."""
 
     def __init__(
         self,
         resources: Resources,
         *,
         known: frozenset[str] | None = None,
-        cache_size: int = 20_000,
+        cache_size: int = 50_000,
     ) -> None:
         self.resources = resources
         self.known = known
         """The attributes a trained model has weights for: the others are dropped (exactly the
         same scores, fewer strings for CRFsuite to look up). None while training."""
-        self._cache: dict[str, tuple[list[str], ...]] = {}
+        self._encoded = None if known is None else {a: a.encode("utf-8") for a in known}
+        self._pair_ends = _pair_ends(known)
+        self._cache: OrderedDict[str, tuple[tuple[Feature, ...], ...]] = OrderedDict()
         self._cache_size = cache_size
+        self._bos: Feature = "BOS" if known is None else b"BOS"
+        self._eos: Feature = "EOS" if known is None else b"EOS"
 
-    def word(self, norm: str) -> tuple[list[str], ...]:
+    def word(self, norm: str) -> tuple[tuple[Feature, ...], ...]:
         """Features of one word: as the current word, then as the neighbour at -2, -1, +1, +2
         (already prefixed with the offset, so a sentence is just lists glued together)."""
-        hit = self._cache.get(norm)
-        if hit is None:
-            hit = self._compute(norm)
-            if len(self._cache) >= self._cache_size:
-                self._cache.clear()
-            self._cache[norm] = hit
+        cache = self._cache
+        hit = cache.get(norm)
+        if hit is not None:
+            cache.move_to_end(norm)
+            return hit
+        hit = self._compute(norm)
+        if len(cache) >= self._cache_size:
+            cache.popitem(last=False)
+        cache[norm] = hit
         return hit
 
-    def _compute(self, norm: str) -> tuple[list[str], ...]:
+    def _compute(self, norm: str) -> tuple[tuple[Feature, ...], ...]:
         res = self.resources
         stems = clitic_candidates(norm) if norm.isalpha() else (norm,)
         core = [f"w={norm}"]
@@ -139,36 +157,58 @@ class Featurizer:
             [f"1:{f}" for f in near],
             [f"2:{f}" for f in far],
         )
-        if self.known is None:
-            return lists
-        return tuple([f for f in group if f in self.known] for group in lists)
+        encoded = self._encoded
+        if encoded is None:
+            return tuple(tuple(group) for group in lists)
+        return tuple(tuple(encoded[f] for f in group if f in encoded) for group in lists)
 
-    def sentence(self, norms: Sequence[str]) -> list[list[str]]:
+    def sentence(self, norms: Sequence[str]) -> list[list[Feature]]:
         """Feature lists for each word of a sentence."""
         feats = [self.word(n) for n in norms]
         n = len(norms)
-        known = self.known
-        out: list[list[str]] = []
+        encoded = self._encoded
+        ends_minus, ends_plus = self._pair_ends
+        out: list[list[Feature]] = []
         for i in range(n):
-            items = feats[i][0] + feats[i - 2][1] if i >= 2 else feats[i][0].copy()
+            items: list[Feature] = list(feats[i][0])
+            if i >= 2:
+                items += feats[i - 2][1]
             if i >= 1:
                 items += feats[i - 1][2]
-                pair = f"b-={norms[i - 1]}|{norms[i]}"
-                if known is None or pair in known:
-                    items.append(pair)
+                if encoded is None:
+                    items.append(f"b-={norms[i - 1]}|{norms[i]}")
+                elif norms[i] in ends_minus:
+                    pair = encoded.get(f"b-={norms[i - 1]}|{norms[i]}")
+                    if pair is not None:
+                        items.append(pair)
             else:
-                items.append("BOS")
+                items.append(self._bos)
             if i + 1 < n:
                 items += feats[i + 1][3]
-                pair = f"b+={norms[i]}|{norms[i + 1]}"
-                if known is None or pair in known:
-                    items.append(pair)
+                if encoded is None:
+                    items.append(f"b+={norms[i]}|{norms[i + 1]}")
+                elif norms[i + 1] in ends_plus:
+                    pair = encoded.get(f"b+={norms[i]}|{norms[i + 1]}")
+                    if pair is not None:
+                        items.append(pair)
             else:
-                items.append("EOS")
+                items.append(self._eos)
             if i + 2 < n:
                 items += feats[i + 2][4]
             out.append(items)
         return out
+
+
+def _pair_ends(known: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]]:
+    """Every word that may end a known ``b-=`` / ``b+=`` bigram attribute (the text after any
+    ``|`` in it, as words may contain one): a bigram whose second word is not among them has no
+    weight, and its string need not be built."""
+    ends: dict[str, set[str]] = {"b-=": set(), "b+=": set()}
+    for attr in known or ():
+        body = attr[3:]
+        if attr[:3] in ends:
+            ends[attr[:3]].update(body[k + 1 :] for k, ch in enumerate(body) if ch == "|")
+    return frozenset(ends["b-="]), frozenset(ends["b+="])
 
 
 def _lexicon_flags(lexicon: dict[str, str], norm: str, stems: Sequence[str]) -> list[str]:
