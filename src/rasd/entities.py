@@ -17,7 +17,7 @@ import logging
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from rasd.document import Document, Entity, Token
@@ -33,6 +33,7 @@ from rasd.places import (
     resolve_place,
     resolve_spelling,
 )
+from rasd.text import clitic_candidates
 
 log = logging.getLogger(__name__)
 
@@ -99,15 +100,19 @@ class Triggers:
     """Words never a name on their own (ordinals: الثاني)."""
     kind_cues: dict[str, str]
     """A noun that says what kind of place follows: محافظة → admin, مدينة → city."""
+    stripped: dict[str, str]
+    """A trigger word with a proclitic → the word without it (``ووزارة`` → ``وزارة``): the
+    answers of `strip` worked out once for the few words where it is not the identity."""
 
     @classmethod
     def from_rows(cls, rows: Iterable[list[str]]) -> Triggers:
         by_role: dict[str, dict[str, str]] = {}
         for word, role, english in ((*r, "")[:3] for r in rows):
             by_role.setdefault(role, {})[word] = english
+        org, loc = by_role.get("org", {}), frozenset(by_role.get("loc", ()))
         return cls(
-            org=by_role.get("org", {}),
-            loc=frozenset(by_role.get("loc", ())),
+            org=org,
+            loc=loc,
             titles=frozenset(by_role.get("title", ())),
             links=frozenset(by_role.get("link", ())),
             stop=frozenset(by_role.get("stop", ())),
@@ -116,15 +121,25 @@ class Triggers:
                 **dict.fromkeys(by_role.get("admin", ()), "admin"),
                 **dict.fromkeys(by_role.get("city", ()), "city"),
             },
+            stripped=_strip_table(frozenset(org) | loc),
         )
 
     def strip(self, norm: str) -> str:
         """``ووزارة`` → ``وزارة``: a trigger word without its conjunction or preposition."""
+        return self.stripped.get(norm, norm)
+
+
+def _strip_table(heads: frozenset[str]) -> dict[str, str]:
+    """``Triggers.stripped``: a word is stripped only when it is a proclitic + a trigger word,
+    so trying each proclitic before each trigger finds every such word."""
+    table: dict[str, str] = {}
+    for word in {p + head for p in PROCLITICS for head in heads}:
         for p in PROCLITICS:
-            rest = norm[len(p) :]
-            if norm.startswith(p) and (rest in self.org or rest in self.loc):
-                return rest
-        return norm
+            rest = word[len(p) :]
+            if word.startswith(p) and rest in heads:
+                table[word] = rest
+                break
+    return table
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,16 @@ class Resources:
     common: frozenset[str]
     """The 4,000 most frequent SaudiNewsNet words and the gazetteer's stop-list: not names."""
     triggers: Triggers
+    starts: frozenset[str] = field(init=False, repr=False, compare=False)
+    """Every word a lexicon or trigger mention can start with (the heads of the curated tables'
+    and the gazetteer's phrases, trigger words with and without proclitics): a token none of
+    whose clitic stems is among them starts no mention, and its look-ups are skipped."""
+
+    def __post_init__(self) -> None:
+        gaz, names, trig = self.gazetteer, self.names, self.triggers
+        heads = names.people.heads | names.organisations.heads | gaz.nisba.heads
+        starts = heads | gaz.names.heads | trig.org.keys() | trig.loc | trig.stripped.keys()
+        object.__setattr__(self, "starts", frozenset(starts))
 
     @classmethod
     def builtin(cls) -> Resources:
@@ -199,9 +224,10 @@ def _trim(norm: str, res_key: str) -> int:
 
 def _lexicon_mentions(tokens: Sequence[Token], norms: list[str], res: Resources) -> list[Mention]:
     out: list[Mention] = []
+    starts = res.starts
     i = 0
     while i < len(tokens):
-        if tokens[i].kind != "word":
+        if tokens[i].kind != "word" or starts.isdisjoint(clitic_candidates(norms[i])):
             i += 1
             continue
         found = _best_lexicon_match(norms, i, res) or _trigger_mention(norms, i, res)
@@ -254,8 +280,6 @@ def _best_lexicon_match(norms: list[str], i: int, res: Resources) -> Mention | N
 
 
 def _stems_of(norm: str) -> tuple[str, ...]:
-    from rasd.text import clitic_candidates
-
     return clitic_candidates(norm)
 
 
