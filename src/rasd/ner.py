@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -110,6 +111,7 @@ class Featurizer:
         """The attributes a trained model has weights for: the others are dropped (exactly the
         same scores, fewer strings for CRFsuite to look up). None while training."""
         self._encoded = None if known is None else {a: a.encode("utf-8") for a in known}
+        self._tables = None if self._encoded is None else _attribute_tables(self._encoded)
         self._pair_ends = _pair_ends(known)
         self._cache: OrderedDict[str, tuple[tuple[Feature, ...], ...]] = OrderedDict()
         self._cache_size = cache_size
@@ -131,72 +133,56 @@ class Featurizer:
         return hit
 
     def _compute(self, norm: str) -> tuple[tuple[Feature, ...], ...]:
-        res = self.resources
-        stems = clitic_candidates(norm) if norm.isalpha() else (norm,)
-        core = [f"w={norm}"]
-        core += [f"s={s}" for s in stems[1:]]
-        flags = _lexicon_flags(res.lexicon, norm, stems)
-        core += flags
-        trig = res.triggers.get(norm) or next(
-            (res.triggers[s] for s in stems[1:] if s in res.triggers), None
-        )
-        if trig:
-            core.append(f"t={trig}")
-        cl = res.clusters.get(norm) or next(
-            (res.clusters[s] for s in stems[1:] if s in res.clusters), None
-        )
-        clusters = [f"c{i}={c}" for i, c in enumerate(cl)] if cl else ["c=none"]
-        core += clusters
-        own = ["bias", *core, *_shape(norm)]
-        near = [*core, *(f"x{n}={norm[-n:]}" for n in (1, 2) if len(norm) > n)]
-        far = [f"w={norm}", *flags, *([f"t={trig}"] if trig else []), *clusters[:2]]
-        lists = (
-            own,
-            [f"-2:{f}" for f in far],
-            [f"-1:{f}" for f in near],
-            [f"1:{f}" for f in near],
-            [f"2:{f}" for f in far],
-        )
-        encoded = self._encoded
-        if encoded is None:
-            return tuple(tuple(group) for group in lists)
-        return tuple(tuple(encoded[f] for f in group if f in encoded) for group in lists)
+        groups = word_attributes(self.resources, norm)
+        tables = self._tables
+        if tables is None:
+            return tuple(
+                tuple([render_attribute(offset, a) for a in group])
+                for offset, group in zip(OFFSETS, groups, strict=True)
+            )
+        return tuple(_select(table, group) for table, group in zip(tables, groups, strict=True))
 
     def sentence(self, norms: Sequence[str]) -> list[list[Feature]]:
-        """Feature lists for each word of a sentence."""
-        feats = [self.word(n) for n in norms]
-        n = len(norms)
+        """Feature lists for each word of a sentence: its own features, then those of the words
+        at -2 and -1, the bigram with the previous word (``BOS`` at the start), the features of
+        the word at +1, the bigram with the next word (``EOS`` at the end), the word at +2."""
+        pad = [_NO_WORD, _NO_WORD]
+        feats = [*pad, *(self.word(n) for n in norms), *pad]
+        lefts, rights = self._bigrams(norms)
+        return [
+            [*own[0], *m2[1], *m1[2], *left, *p1[3], *right, *p2[4]]
+            for m2, m1, own, p1, p2, left, right in zip(
+                feats, feats[1:], feats[2:], feats[3:], feats[4:], lefts, rights, strict=False
+            )
+        ]
+
+    def _bigrams(self, norms: Sequence[str]) -> tuple[list[tuple[Feature, ...]], ...]:
+        """Each word's bigram attribute with the previous word and with the next one (empty when
+        the model has no weight for it), ``BOS`` / ``EOS`` at the edges."""
+        pairs = list(pairwise(norms))
         encoded = self._encoded
-        ends_minus, ends_plus = self._pair_ends
-        out: list[list[Feature]] = []
-        for i in range(n):
-            items: list[Feature] = list(feats[i][0])
-            if i >= 2:
-                items += feats[i - 2][1]
-            if i >= 1:
-                items += feats[i - 1][2]
-                if encoded is None:
-                    items.append(f"b-={norms[i - 1]}|{norms[i]}")
-                elif norms[i] in ends_minus:
-                    pair = encoded.get(f"b-={norms[i - 1]}|{norms[i]}")
-                    if pair is not None:
-                        items.append(pair)
-            else:
-                items.append(self._bos)
-            if i + 1 < n:
-                items += feats[i + 1][3]
-                if encoded is None:
-                    items.append(f"b+={norms[i]}|{norms[i + 1]}")
-                elif norms[i + 1] in ends_plus:
-                    pair = encoded.get(f"b+={norms[i]}|{norms[i + 1]}")
-                    if pair is not None:
-                        items.append(pair)
-            else:
-                items.append(self._eos)
-            if i + 2 < n:
-                items += feats[i + 2][4]
-            out.append(items)
-        return out
+        if encoded is None:
+            lefts: list[tuple[Feature, ...]] = [(f"b-={a}|{b}",) for a, b in pairs]
+            rights: list[tuple[Feature, ...]] = [(f"b+={a}|{b}",) for a, b in pairs]
+        else:
+            ends_minus, ends_plus = self._pair_ends
+            lefts = [
+                (attr,)
+                if b in ends_minus and (attr := encoded.get(f"b-={a}|{b}")) is not None
+                else ()
+                for a, b in pairs
+            ]
+            rights = [
+                (attr,)
+                if b in ends_plus and (attr := encoded.get(f"b+={a}|{b}")) is not None
+                else ()
+                for a, b in pairs
+            ]
+        return [(self._bos,), *lefts], [*rights, (self._eos,)]
+
+
+_NO_WORD: tuple[tuple[Feature, ...], ...] = ((), (), (), (), ())
+"""The features (one group per `OFFSETS`) of the missing words beyond a sentence's edges."""
 
 
 def _pair_ends(known: frozenset[str] | None) -> tuple[frozenset[str], frozenset[str]]:
@@ -211,14 +197,79 @@ def _pair_ends(known: frozenset[str] | None) -> tuple[frozenset[str], frozenset[
     return frozenset(ends["b-="]), frozenset(ends["b+="])
 
 
-def _lexicon_flags(lexicon: dict[str, str], norm: str, stems: Sequence[str]) -> list[str]:
-    flags = [f"g={f}" for f in lexicon.get(norm, "").split()]
-    seen = set(lexicon.get(norm, "").split())
+Attribute = tuple[str, str | None]
+"""A word feature as (name, value): ``("w", "كازاخستان")`` is the CRF attribute
+``w=كازاخستان``; ``("bias", None)`` is ``bias``."""
+OFFSETS = ("", "-2:", "-1:", "1:", "2:")
+"""The prefixes of a word's feature groups: as the current word, then as the neighbour at -2,
+-1, +1 and +2."""
+_NO_VALUES: dict[str | None, bytes] = {}
+
+
+def render_attribute(offset: str, attribute: Attribute) -> str:
+    """The CRF attribute string: ``render_attribute("-1:", ("w", "في"))`` → ``-1:w=في``."""
+    name, value = attribute
+    return f"{offset}{name}" if value is None else f"{offset}{name}={value}"
+
+
+def word_attributes(resources: Resources, norm: str) -> tuple[list[Attribute], ...]:
+    """A word's features in the order of `OFFSETS`: normalised form, clitic stems, lexicon
+    flags, trigger class and clusters; shape and affixes for the word itself, its last letters
+    for the nearest neighbours."""
+    res = resources
+    stems = clitic_candidates(norm) if norm.isalpha() else (norm,)
+    core: list[Attribute] = [("w", norm)]
+    core += [("s", s) for s in stems[1:]]
+    flags = _lexicon_flags(res.lexicon, norm, stems)
+    core += flags
+    trig = res.triggers.get(norm) or next(
+        (res.triggers[s] for s in stems[1:] if s in res.triggers), None
+    )
+    trigger: list[Attribute] = [("t", trig)] if trig else []
+    core += trigger
+    cl = res.clusters.get(norm) or next(
+        (res.clusters[s] for s in stems[1:] if s in res.clusters), None
+    )
+    clusters: list[Attribute] = [(f"c{i}", c) for i, c in enumerate(cl)] if cl else [("c", "none")]
+    core += clusters
+    own: list[Attribute] = [("bias", None), *core, *_shape(norm)]
+    near = [*core, *((f"x{n}", norm[-n:]) for n in (1, 2) if len(norm) > n)]
+    far = [("w", norm), *flags, *trigger, *clusters[:2]]
+    return own, far, near, near, far
+
+
+def _attribute_tables(encoded: dict[str, bytes]) -> tuple[dict[str, dict[str | None, bytes]], ...]:
+    """A model's attributes by offset group (`OFFSETS`), name and value, as their bytes: a
+    word's features are looked up without building their strings."""
+    tables: tuple[dict[str, dict[str | None, bytes]], ...] = tuple({} for _ in OFFSETS)
+    for attr, data in encoded.items():
+        name, sep, value = attr.partition("=")
+        group = next((k for k, o in enumerate(OFFSETS) if o and name.startswith(o)), 0)
+        name = name[len(OFFSETS[group]) :]
+        tables[group].setdefault(name, {})[value if sep else None] = data
+    return tables
+
+
+def _select(table: dict[str, dict[str | None, bytes]], group: list[Attribute]) -> tuple[bytes, ...]:
+    """The bytes of the attributes of ``group`` the model knows, in order."""
+    return tuple(
+        [
+            data
+            for name, value in group
+            if (data := table.get(name, _NO_VALUES).get(value)) is not None
+        ]
+    )
+
+
+def _lexicon_flags(lexicon: dict[str, str], norm: str, stems: Sequence[str]) -> list[Attribute]:
+    own = lexicon.get(norm, "").split()
+    flags: list[Attribute] = [("g", f) for f in own]
+    seen = set(own)
     for stem in stems[1:]:
         for flag in lexicon.get(stem, "").split():
             if flag not in seen:
                 seen.add(flag)
-                flags.append(f"gs={flag}")
+                flags.append(("gs", flag))
     return flags
 
 
@@ -236,16 +287,17 @@ def shape_kind(norm: str) -> str:
 
 def proclitic_prefix(norm: str) -> str:
     """The first of `PROCLITIC_PREFIXES` that starts ``norm`` and leaves two letters, or ``""``."""
-    return next(
-        (p for p in PROCLITIC_PREFIXES if norm.startswith(p) and len(norm) > len(p) + 1), ""
-    )
+    for prefix in PROCLITIC_PREFIXES:
+        if norm.startswith(prefix) and len(norm) > len(prefix) + 1:
+            return prefix
+    return ""
 
 
-def _shape(norm: str) -> list[str]:
-    out = [f"k={shape_kind(norm)}", f"len={min(len(norm), 12)}"]
-    out += [f"p{n}={norm[:n]}" for n in (1, 2, 3) if len(norm) > n]
-    out += [f"x{n}={norm[-n:]}" for n in (1, 2, 3) if len(norm) > n]
-    out.append(f"pc={proclitic_prefix(norm)}")
+def _shape(norm: str) -> list[Attribute]:
+    out: list[Attribute] = [("k", shape_kind(norm)), ("len", str(min(len(norm), 12)))]
+    out += [(f"p{n}", norm[:n]) for n in (1, 2, 3) if len(norm) > n]
+    out += [(f"x{n}", norm[-n:]) for n in (1, 2, 3) if len(norm) > n]
+    out.append(("pc", proclitic_prefix(norm)))
     return out
 
 
