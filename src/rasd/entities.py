@@ -451,9 +451,11 @@ def _family_mentions(
         and norms[m.last - 2] not in res.triggers.links
         and (norms[m.last - 1] not in res.common or _curated_family(m, norms, res))
     }
-    out = []
+    out: list[Mention] = []
+    if not family:
+        return out
     for i, token in enumerate(tokens):
-        if covered[i] or token.kind != "word":
+        if covered[i] or token.kind != "word" or family.isdisjoint(_stems_of(norms[i])):
             continue
         for stem in _stems_of(norms[i]):
             if stem in family and proclitic_only(norms[i], stem):
