@@ -203,7 +203,7 @@ Attribute = tuple[str, str | None]
 OFFSETS = ("", "-2:", "-1:", "1:", "2:")
 """The prefixes of a word's feature groups: as the current word, then as the neighbour at -2,
 -1, +1 and +2."""
-_NO_VALUES: dict[str | None, bytes] = {}
+AttributeTable = dict[Attribute, bytes]
 
 
 def render_attribute(offset: str, attribute: Attribute) -> str:
@@ -230,35 +230,30 @@ def word_attributes(resources: Resources, norm: str) -> tuple[list[Attribute], .
     cl = res.clusters.get(norm) or next(
         (res.clusters[s] for s in stems[1:] if s in res.clusters), None
     )
-    clusters: list[Attribute] = [(f"c{i}", c) for i, c in enumerate(cl)] if cl else [("c", "none")]
+    names = _cluster_names(len(cl or ()))
+    clusters: list[Attribute] = list(zip(names, cl, strict=False)) if cl else [("c", "none")]
     core += clusters
     own: list[Attribute] = [("bias", None), *core, *_shape(norm)]
-    near = [*core, *((f"x{n}", norm[-n:]) for n in (1, 2) if len(norm) > n)]
+    near = [*core, *[("x1", norm[-1:]), ("x2", norm[-2:])][: _affixes(norm, 2)]]
     far = [("w", norm), *flags, *trigger, *clusters[:2]]
     return own, far, near, near, far
 
 
-def _attribute_tables(encoded: dict[str, bytes]) -> tuple[dict[str, dict[str | None, bytes]], ...]:
-    """A model's attributes by offset group (`OFFSETS`), name and value, as their bytes: a
+def _attribute_tables(encoded: dict[str, bytes]) -> tuple[AttributeTable, ...]:
+    """A model's attributes by offset group (`OFFSETS`) as (name, value) → their bytes: a
     word's features are looked up without building their strings."""
-    tables: tuple[dict[str, dict[str | None, bytes]], ...] = tuple({} for _ in OFFSETS)
+    tables: tuple[AttributeTable, ...] = tuple({} for _ in OFFSETS)
     for attr, data in encoded.items():
         name, sep, value = attr.partition("=")
         group = next((k for k, o in enumerate(OFFSETS) if o and name.startswith(o)), 0)
-        name = name[len(OFFSETS[group]) :]
-        tables[group].setdefault(name, {})[value if sep else None] = data
+        tables[group][name[len(OFFSETS[group]) :], value if sep else None] = data
     return tables
 
 
-def _select(table: dict[str, dict[str | None, bytes]], group: list[Attribute]) -> tuple[bytes, ...]:
+def _select(table: AttributeTable, group: list[Attribute]) -> tuple[bytes, ...]:
     """The bytes of the attributes of ``group`` the model knows, in order."""
-    return tuple(
-        [
-            data
-            for name, value in group
-            if (data := table.get(name, _NO_VALUES).get(value)) is not None
-        ]
-    )
+    get = table.get
+    return tuple([data for attribute in group if (data := get(attribute)) is not None])
 
 
 def _lexicon_flags(lexicon: dict[str, str], norm: str, stems: Sequence[str]) -> list[Attribute]:
@@ -293,12 +288,32 @@ def proclitic_prefix(norm: str) -> str:
     return ""
 
 
+_CLUSTER_NAMES = ("c0", "c1", "c2", "c3")
+_LENGTHS = tuple(str(n) for n in range(13))
+
+
+def _cluster_names(count: int) -> tuple[str, ...]:
+    """``c0``, ``c1``… for a word's ``count`` cluster ids (coarse to fine)."""
+    if count <= len(_CLUSTER_NAMES):
+        return _CLUSTER_NAMES
+    return tuple(f"c{i}" for i in range(count))
+
+
+def _affixes(norm: str, most: int) -> int:
+    """How many of the 1…``most``-letter prefixes (suffixes) are features: those shorter than
+    the word."""
+    return max(0, min(most, len(norm) - 1))
+
+
 def _shape(norm: str) -> list[Attribute]:
-    out: list[Attribute] = [("k", shape_kind(norm)), ("len", str(min(len(norm), 12)))]
-    out += [(f"p{n}", norm[:n]) for n in (1, 2, 3) if len(norm) > n]
-    out += [(f"x{n}", norm[-n:]) for n in (1, 2, 3) if len(norm) > n]
-    out.append(("pc", proclitic_prefix(norm)))
-    return out
+    n = _affixes(norm, 3)
+    return [
+        ("k", shape_kind(norm)),
+        ("len", _LENGTHS[min(len(norm), 12)]),
+        *[("p1", norm[:1]), ("p2", norm[:2]), ("p3", norm[:3])][:n],
+        *[("x1", norm[-1:]), ("x2", norm[-2:]), ("x3", norm[-3:])][:n],
+        ("pc", proclitic_prefix(norm)),
+    ]
 
 
 def _model_attributes(crf: Any) -> frozenset[str]:
