@@ -56,6 +56,10 @@ class DocumentOptions:
     """The most frequent news words (SaudiNewsNet counts) never carried over alone."""
     guard_common: bool = True
     """Apply the common-word guard to whole single-word strings too (always to name parts)."""
+    strip_article: bool = True
+    """Strings match with or without the article ال too (name parts never do: جمعة ≠ الجمعة)."""
+    resolve_below: float = 1.0
+    """Only mentions scored below this (mean marginal of their tags) change type."""
 
     @property
     def active(self) -> bool:
@@ -168,26 +172,27 @@ def _constrained_best(scores: Any) -> list[int]:
 # --------------------------------------------------------------------------- words
 
 
-def variants(word: str, min_letters: int = 3) -> tuple[str, ...]:
+def variants(word: str, min_letters: int = 3, *, article: bool = True) -> tuple[str, ...]:
     """The word and what is left of it without a conjunction (و ف), a preposition (ب ل ك) and
-    the article (ال, or the ل of لل), each stripped only if ``min_letters`` letters remain."""
+    (with ``article``) the article ال; each stripped only if ``min_letters`` letters remain.
+    The ل of لل is the preposition before ال (للرئيس → الرئيس)."""
     fronts = [word]
     if word[:1] in _CONJUNCTIONS and len(word) - 1 >= min_letters:
         fronts.append(word[1:])
     for front in list(fronts):
         if front.startswith("لل") and len(front) - 2 >= min_letters:
-            fronts += ["ال" + front[2:], front[2:]]
+            fronts += ["ال" + front[2:], front[2:]] if article else ["ال" + front[2:]]
         elif front[:1] in _PREPOSITIONS and len(front) - 1 >= min_letters:
             fronts.append(front[1:])
-    for front in list(fronts):
+    for front in list(fronts) if article else ():
         if front.startswith("ال") and len(front) - 2 >= min_letters:
             fronts.append(front[2:])
     return tuple(dict.fromkeys(fronts))
 
 
-def same_word(a: str, b: str) -> bool:
+def same_word(a: str, b: str, *, article: bool = True) -> bool:
     """Is one word the other with proclitics (``وبوش`` / ``بوش``)?"""
-    return a == b or a in variants(b) or b in variants(a)
+    return a == b or a in variants(b, article=article) or b in variants(a, article=article)
 
 
 def bare(word: str) -> str:
@@ -245,31 +250,41 @@ def make_consistent(
     mentions = _mentions(sentences, out)
     if not mentions:
         return out
+    article = options.strip_article
     strings: dict[tuple[str, ...], str] = {}
-    for group in _group(mentions):
-        totals: dict[str, float] = defaultdict(float)
-        for m in group:
-            totals[m.kind] += m.score
-        kind = max(sorted(totals), key=totals.__getitem__)
-        for m in group:
-            if options.resolve_types and m.kind != kind:
-                _write(out[m.sentence], m.first, m.last, kind)
-            strings[m.words] = kind if options.resolve_types else m.kind
-    wanted: dict[tuple[str, ...], str] = {}
+    for group in _group(mentions, article=article):
+        kind = _resolve(group, options, out)
+        strings.update(dict.fromkeys((m.words for m in group), kind))
     if options.propagate:
         wanted = {
             w: k for w, k in strings.items() if _carried(w, options, stop, options.guard_common)
         }
+        _tag_recurrences(sentences, out, wanted, article=article)
     if options.name_parts:
-        for words, kind in strings.items():
-            if kind != "PERS" or len(words) < 2:
-                continue
-            for part in (words[0], words[-1]):
-                if _carried((part,), options, stop, True) and wanted.get((part,), "PERS") == "PERS":
-                    wanted[(part,)] = "PERS"
-    if wanted:
-        _tag_recurrences(sentences, out, wanted)
+        parts: dict[tuple[str, ...], str] = {
+            (part,): "PERS"
+            for words, kind in strings.items()
+            if kind == "PERS" and len(words) >= 2
+            for part in (words[0], words[-1])
+            if strings.get((part,), "PERS") == "PERS" and _carried((part,), options, stop, True)
+        }
+        _tag_recurrences(sentences, out, parts, article=False)
     return [repair_iob(t) for t in out]
+
+
+def _resolve(group: list[_Mention], options: DocumentOptions, tags: list[list[str]]) -> str:
+    """The type of a string (the largest summed confidence); with ``resolve_types`` its
+    mentions of another type that their tagger was unsure of (below ``resolve_below``) take it
+    (``tags`` changed in place)."""
+    totals: dict[str, float] = defaultdict(float)
+    for m in group:
+        totals[m.kind] += m.score
+    kind = max(sorted(totals), key=totals.__getitem__)
+    if options.resolve_types:
+        for m in group:
+            if m.kind != kind and m.score < options.resolve_below:
+                _write(tags[m.sentence], m.first, m.last, kind)
+    return kind
 
 
 def _mentions(sentences: Sequence[Scored], tags: list[list[str]]) -> list[_Mention]:
@@ -309,29 +324,30 @@ def _carried(
 class _Index:
     """Strings by their first word, to find the strings a token can start (`same_word`)."""
 
-    def __init__(self, strings: Iterable[tuple[str, ...]]) -> None:
+    def __init__(self, strings: Iterable[tuple[str, ...]], *, article: bool) -> None:
+        self.article = article
         self.exact: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         self.stripped: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for words in strings:
             self.exact[words[0]].append(words)
-            for v in variants(words[0])[1:]:
+            for v in variants(words[0], article=article)[1:]:
                 self.stripped[v].append(words)
 
     def starting(self, norm: str) -> list[tuple[str, ...]]:
         """Strings whose first word is ``norm``, ``norm`` without proclitics, or ``norm`` with
         proclitics; longest first."""
-        found = [w for v in variants(norm) for w in self.exact.get(v, ())]
+        found = [w for v in variants(norm, article=self.article) for w in self.exact.get(v, ())]
         found += self.stripped.get(norm, ())
         return sorted(set(found), key=lambda w: (-len(w), w))
 
 
-def _matches(norms: Sequence[str], at: int, words: tuple[str, ...]) -> bool:
+def _matches(norms: Sequence[str], at: int, words: tuple[str, ...], *, article: bool) -> bool:
     if at + len(words) > len(norms):
         return False
-    return all(same_word(norms[at + k], w) for k, w in enumerate(words[1:], 1))
+    return all(same_word(norms[at + k], w, article=article) for k, w in enumerate(words[1:], 1))
 
 
-def _group(mentions: list[_Mention]) -> list[list[_Mention]]:
+def _group(mentions: list[_Mention], *, article: bool) -> list[list[_Mention]]:
     """Mentions of the same string (`same_word` word by word), in groups."""
     distinct = sorted({m.words for m in mentions})
     parent = {w: w for w in distinct}
@@ -342,10 +358,10 @@ def _group(mentions: list[_Mention]) -> list[list[_Mention]]:
             w = parent[w]
         return w
 
-    index = _Index(distinct)
+    index = _Index(distinct, article=article)
     for words in distinct:
         for other in index.starting(words[0]):
-            if len(other) == len(words) and _matches(words, 0, other):
+            if len(other) == len(words) and _matches(words, 0, other, article=article):
                 parent[root(other)] = root(words)
     groups: dict[tuple[str, ...], list[_Mention]] = defaultdict(list)
     for m in mentions:
@@ -354,10 +370,16 @@ def _group(mentions: list[_Mention]) -> list[list[_Mention]]:
 
 
 def _tag_recurrences(
-    sentences: Sequence[Scored], tags: list[list[str]], wanted: dict[tuple[str, ...], str]
+    sentences: Sequence[Scored],
+    tags: list[list[str]],
+    wanted: dict[tuple[str, ...], str],
+    *,
+    article: bool,
 ) -> None:
     """Tag (in place) every untagged recurrence of a wanted string, longest first."""
-    index = _Index(wanted)
+    if not wanted:
+        return
+    index = _Index(wanted, article=article)
     for sent, sent_tags in zip(sentences, tags, strict=True):
         norms = sent.norms
         k = 0
@@ -366,7 +388,9 @@ def _tag_recurrences(
             if sent_tags[k] == "O":
                 for words in index.starting(norms[k]):
                     end = k + len(words)
-                    if _matches(norms, k, words) and all(t == "O" for t in sent_tags[k:end]):
+                    if _matches(norms, k, words, article=article) and all(
+                        t == "O" for t in sent_tags[k:end]
+                    ):
                         _write(sent_tags, k, end, wanted[words])
                         step = len(words)
                         break
