@@ -246,7 +246,7 @@ def make_consistent(
 ) -> list[list[str]]:
     """Tags after the document-level post-pass (types resolved, strings and name parts carried
     over to their untagged recurrences); ``tags`` is not changed."""
-    out = [list(t) for t in tags]
+    out = [repair_iob(list(t)) for t in tags]  # a stray I- must not join a carried name
     mentions = _mentions(sentences, out)
     if not mentions:
         return out
