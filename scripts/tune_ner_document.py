@@ -128,10 +128,17 @@ def main() -> int:
         "propagate unguarded": DocumentOptions(propagate=True, guard_common=False),
         "name_parts": DocumentOptions(name_parts=True),
         "propagate+name_parts": DocumentOptions(propagate=True, name_parts=True),
+        "propagate+name_parts, no ال": DocumentOptions(
+            propagate=True, name_parts=True, strip_article=False
+        ),
         "all<0.7": DocumentOptions(
             resolve_types=True, resolve_below=0.7, propagate=True, name_parts=True
         ),
     }
+    shipped_post = DocumentOptions(propagate=True, name_parts=True, strip_article=False)
+    for group in GROUPS:
+        m = evaluate(scored, gold, shipped_post, group, stop)
+        emit(summary("propagate+name_parts, no ال, no bias", shipped_post, group, m))
     best = (0.0, 1, off)
     for group in GROUPS:
         for name, options in variants.items():

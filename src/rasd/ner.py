@@ -227,14 +227,14 @@ def _model_attributes(crf: Any) -> frozenset[str]:
     return frozenset(attr for attr, _label in crf.info().state_features)
 
 
-CRF_DOCUMENT_OPTIONS = DocumentOptions(
-    bias=(0.5, 0.0, 2.0, 1.5), propagate=True, name_parts=True, strip_article=False
-)
-"""The CRF's recall-aware decoding and document post-pass (`rasd.ner_document`), chosen on the
-dev slice of the ANERcorp train split (the last 15 %, 596 sentences; model fitted on the rest):
-the bias by coordinate ascent on dev macro-F1 (.649 → .663 per sentence), then the post-pass
-variant best on documents of 10–20 sentences (.670); type resolution did not help there and is
-off. ``scripts/tune_ner_document.py``; BENCHMARKS.md, NER."""
+CRF_DOCUMENT_OPTIONS = DocumentOptions(propagate=True, name_parts=True, strip_article=False)
+"""The CRF's document post-pass (`rasd.ner_document`), chosen on the dev slice of the ANERcorp
+train split (the last 15 %, 596 sentences; model fitted on the rest): strings and name parts
+carried over, words compared without their proclitics but with their article (dev macro-F1
+.649 → .656 on documents of 20 sentences). No decoding bias: (PERS, LOC, ORG, MISC) = (0.5, 0, 2,
+1.5) bought +1.4 macro on dev but its marginals cost the CRF path ~20 % CPU, more than this
+default tagger's speed allows; type resolution did not help on dev. ``scripts/
+tune_ner_document.py``; BENCHMARKS.md, NER."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,26 +347,41 @@ class Tagger:
         return decode_document(scored, options, self._stop or frozenset()), scored
 
     def _score(self, norms: Sequence[str], *, full: bool = False) -> Scored:
-        """Viterbi tags and their marginals. With ``full`` every row; else, with a bias, the
-        rows of entity tokens and of the O tokens the bias could turn (the others stay one-hot
-        O), and without one only each entity token's own tag (what the scores need)."""
+        """Viterbi tags and their marginals, as few as the decoding needs: with ``full`` every
+        row; else the full rows of entity tokens and of the O tokens the bias could turn (letters
+        only, not a frequent word or trigger) when there are any, otherwise only each entity
+        token's own tag (what the scores need). The rows left out stay one-hot O."""
         tags: list[str] = self._crf.tag(self.featurizer.sentence(norms))
         probs = np.zeros((len(tags), len(TAGS)))
         probs[:, 0] = 1.0
-        bias = self.options.document.bias
         marginal = self._crf.marginal
-        if not full and not any(bias):
-            for k, tag in enumerate(tags):
-                if tag != "O":
-                    probs[k, 0] = 0.0
-                    probs[k, TAG_INDEX[tag]] = marginal(tag, k)
+        entity = [k for k, tag in enumerate(tags) if tag != "O"]
+        loose = list(range(len(tags))) if full else self._loose(norms, tags)
+        if not loose:
+            for k in entity:
+                probs[k, 0] = 0.0
+                probs[k, TAG_INDEX[tags[k]]] = marginal(tags[k], k)
             return Scored(norms, tags, probs)
-        cutoff = 1.0 if full else sure_o_cutoff(bias)
-        for k, tag in enumerate(tags):
-            if tag == "O" and not full and marginal("O", k) >= cutoff:
-                continue
+        for k in sorted({*entity, *loose}):
             probs[k] = [marginal(y, k) if y in self._labels else 0.0 for y in TAGS]
         return Scored(norms, tags, probs)
+
+    def _loose(self, norms: Sequence[str], tags: Sequence[str]) -> list[int]:
+        """The O tokens of a tagged sentence that the bias could make entities."""
+        bias = self.options.document.bias
+        if not any(bias):
+            return []
+        cutoff = sure_o_cutoff(bias)
+        stop = self._stop or frozenset()
+        marginal = self._crf.marginal
+        return [
+            k
+            for k, (tag, norm) in enumerate(zip(tags, norms, strict=True))
+            if tag == "O"
+            and norm not in stop
+            and norm.isalpha()
+            and marginal("O", k) < cutoff  # frequent words and punctuation are not turned
+        ]
 
     def _threshold(self, scored: Scored) -> list[str]:
         """With ``o_threshold``: tokens whose P(O) is below it take their best entity tag."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -129,8 +129,10 @@ def decode_biased(tags: list[str], probs: Any, bias: Sequence[float]) -> list[st
     as the best IOB2-valid path of biased log-marginals."""
     if not any(bias) or not len(tags):
         return tags
+    viterbi_o = np.fromiter((t == "O" for t in tags), dtype=bool, count=len(tags))
+    if not (probs[viterbi_o, 0] < sure_o_cutoff(bias)).any():
+        return tags  # no O token the bias could turn: the common case, kept cheap
     scores = np.log(np.maximum(probs, _FLOOR)) + bias_vector(bias)
-    viterbi_o = np.array([t == "O" for t in tags])
     loose = ~viterbi_o | (scores[:, 1:].max(axis=1) > scores[:, 0])
     if not loose[viterbi_o].any():
         return tags
@@ -172,6 +174,7 @@ def _constrained_best(scores: Any) -> list[int]:
 # --------------------------------------------------------------------------- words
 
 
+@lru_cache(maxsize=100_000)
 def variants(word: str, min_letters: int = 3, *, article: bool = True) -> tuple[str, ...]:
     """The word and what is left of it without a conjunction (و ف), a preposition (ب ل ك) and
     (with ``article``) the article ال; each stripped only if ``min_letters`` letters remain.
@@ -246,7 +249,8 @@ def make_consistent(
 ) -> list[list[str]]:
     """Tags after the document-level post-pass (types resolved, strings and name parts carried
     over to their untagged recurrences); ``tags`` is not changed."""
-    out = [repair_iob(list(t)) for t in tags]  # a stray I- must not join a carried name
+    # a stray I- must not join a name carried in before it (sentences of O only need no check)
+    out = [repair_iob(list(t)) if t.count("O") != len(t) else list(t) for t in tags]
     mentions = _mentions(sentences, out)
     if not mentions:
         return out
@@ -269,7 +273,7 @@ def make_consistent(
             if strings.get((part,), "PERS") == "PERS" and _carried((part,), options, stop, True)
         }
         _tag_recurrences(sentences, out, parts, article=False)
-    return [repair_iob(t) for t in out]
+    return out  # still valid IOB2: strings are written over O only, as B- then I-
 
 
 def _resolve(group: list[_Mention], options: DocumentOptions, tags: list[list[str]]) -> str:
@@ -290,10 +294,13 @@ def _resolve(group: list[_Mention], options: DocumentOptions, tags: list[list[st
 def _mentions(sentences: Sequence[Scored], tags: list[list[str]]) -> list[_Mention]:
     out = []
     for s, (sent, sent_tags) in enumerate(zip(sentences, tags, strict=True)):
+        if sent_tags.count("O") == len(sent_tags):
+            continue
         for i, j, kind in iob_spans(sent_tags):
-            if sent.probs is not None and len(sent.probs):
-                cols = [TAG_INDEX.get(sent_tags[k], 0) for k in range(i, j)]
-                score = float(np.mean(sent.probs[np.arange(i, j), cols]))
+            probs = sent.probs
+            if probs is not None and len(probs):
+                score = sum(float(probs[k, TAG_INDEX[sent_tags[k]]]) for k in range(i, j))
+                score /= j - i
             else:
                 score = 1.0
             out.append(_Mention(s, i, j, kind, score, tuple(sent.norms[i:j])))
@@ -332,10 +339,15 @@ class _Index:
             self.exact[words[0]].append(words)
             for v in variants(words[0], article=article)[1:]:
                 self.stripped[v].append(words)
+        self.tails = frozenset(w[-3:] for w in self.exact)
+        """The last three letters of the first words: a word that can start a string ends so
+        too (variants only ever lose letters at the front). A cheap first test."""
 
     def starting(self, norm: str) -> list[tuple[str, ...]]:
         """Strings whose first word is ``norm``, ``norm`` without proclitics, or ``norm`` with
         proclitics; longest first."""
+        if norm[-3:] not in self.tails:
+            return []
         found = [w for v in variants(norm, article=self.article) for w in self.exact.get(v, ())]
         found += self.stripped.get(norm, ())
         return sorted(set(found), key=lambda w: (-len(w), w))
@@ -380,18 +392,18 @@ def _tag_recurrences(
     if not wanted:
         return
     index = _Index(wanted, article=article)
+    tails = index.tails
     for sent, sent_tags in zip(sentences, tags, strict=True):
         norms = sent.norms
-        k = 0
-        while k < len(norms):
-            step = 1
-            if sent_tags[k] == "O":
-                for words in index.starting(norms[k]):
-                    end = k + len(words)
-                    if _matches(norms, k, words, article=article) and all(
-                        t == "O" for t in sent_tags[k:end]
-                    ):
-                        _write(sent_tags, k, end, wanted[words])
-                        step = len(words)
-                        break
-            k += step
+        free = 0
+        for k in [k for k, w in enumerate(norms) if w[-3:] in tails]:
+            if k < free or sent_tags[k] != "O":
+                continue
+            for words in index.starting(norms[k]):
+                end = k + len(words)
+                if _matches(norms, k, words, article=article) and all(
+                    t == "O" for t in sent_tags[k:end]
+                ):
+                    _write(sent_tags, k, end, wanted[words])
+                    free = end
+                    break
