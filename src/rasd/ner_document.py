@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -215,13 +215,11 @@ def common_words(limit: int) -> frozenset[str]:
 # --------------------------------------------------------------------------- the document
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
+class _Mention(NamedTuple):
     sentence: int
     first: int
     last: int
     kind: str
-    score: float
     words: tuple[str, ...]
 
 
@@ -257,7 +255,7 @@ def make_consistent(
     article = options.strip_article
     strings: dict[tuple[str, ...], str] = {}
     for group in _group(mentions, article=article):
-        kind = _resolve(group, options, out)
+        kind = _resolve(group, sentences, options, out)
         strings.update(dict.fromkeys((m.words for m in group), kind))
     if options.propagate:
         wanted = {
@@ -276,19 +274,36 @@ def make_consistent(
     return out  # still valid IOB2: strings are written over O only, as B- then I-
 
 
-def _resolve(group: list[_Mention], options: DocumentOptions, tags: list[list[str]]) -> str:
+def _resolve(
+    group: list[_Mention],
+    sentences: Sequence[Scored],
+    options: DocumentOptions,
+    tags: list[list[str]],
+) -> str:
     """The type of a string (the largest summed confidence); with ``resolve_types`` its
     mentions of another type that their tagger was unsure of (below ``resolve_below``) take it
     (``tags`` changed in place)."""
+    if len({m.kind for m in group}) == 1:
+        return group[0].kind  # the common case: no confidence needed
+    scores = [_confidence(sentences[m.sentence], tags[m.sentence], m) for m in group]
     totals: dict[str, float] = defaultdict(float)
-    for m in group:
-        totals[m.kind] += m.score
+    for m, score in zip(group, scores, strict=True):
+        totals[m.kind] += score
     kind = max(sorted(totals), key=totals.__getitem__)
     if options.resolve_types:
-        for m in group:
-            if m.kind != kind and m.score < options.resolve_below:
+        for m, score in zip(group, scores, strict=True):
+            if m.kind != kind and score < options.resolve_below:
                 _write(tags[m.sentence], m.first, m.last, kind)
     return kind
+
+
+def _confidence(sent: Scored, tags: list[str], m: _Mention) -> float:
+    """The mean marginal probability of a mention's tags (1 without marginals)."""
+    probs = sent.probs
+    if probs is None or not len(probs):
+        return 1.0
+    total = sum(probs.item(k, TAG_INDEX[tags[k]]) for k in range(m.first, m.last))
+    return float(total) / (m.last - m.first)
 
 
 def _mentions(sentences: Sequence[Scored], tags: list[list[str]]) -> list[_Mention]:
@@ -296,14 +311,8 @@ def _mentions(sentences: Sequence[Scored], tags: list[list[str]]) -> list[_Menti
     for s, (sent, sent_tags) in enumerate(zip(sentences, tags, strict=True)):
         if sent_tags.count("O") == len(sent_tags):
             continue
-        for i, j, kind in iob_spans(sent_tags):
-            probs = sent.probs
-            if probs is not None and len(probs):
-                score = sum(float(probs[k, TAG_INDEX[sent_tags[k]]]) for k in range(i, j))
-                score /= j - i
-            else:
-                score = 1.0
-            out.append(_Mention(s, i, j, kind, score, tuple(sent.norms[i:j])))
+        norms = sent.norms
+        out += [_Mention(s, i, j, kind, tuple(norms[i:j])) for i, j, kind in iob_spans(sent_tags)]
     return out
 
 
@@ -392,11 +401,14 @@ def _tag_recurrences(
     if not wanted:
         return
     index = _Index(wanted, article=article)
-    tails = index.tails
+    vocab = set().union(*(s.norms for s in sentences))
+    starts = {w for w in vocab if w[-3:] in index.tails and index.starting(w)}
     for sent, sent_tags in zip(sentences, tags, strict=True):
         norms = sent.norms
+        if starts.isdisjoint(norms):
+            continue  # most sentences: checked as a set, word by word only where one starts
         free = 0
-        for k in [k for k, w in enumerate(norms) if w[-3:] in tails]:
+        for k in [k for k, w in enumerate(norms) if w in starts]:
             if k < free or sent_tags[k] != "O":
                 continue
             for words in index.starting(norms[k]):
