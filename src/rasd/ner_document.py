@@ -95,6 +95,11 @@ def iob_spans(tags: Sequence[str]) -> Iterable[tuple[int, int, str]]:
     ``I-`` after ``O`` or after another type starts a chunk)."""
     start, kind = -1, ""
     for i, tag in enumerate([*tags, "O"]):
+        if tag == "O":  # the common case, without splitting the tag
+            if start >= 0:
+                yield start, i, kind
+                start, kind = -1, ""
+            continue
         prefix, _, label = tag.partition("-")
         continues = prefix == "I" and label == kind and start >= 0
         if start >= 0 and not continues:
@@ -352,6 +357,12 @@ class _Index:
         """The last three letters of the first words: a word that can start a string ends so
         too (variants only ever lose letters at the front). A cheap first test."""
 
+    def can_start(self, norm: str) -> bool:
+        """Can ``norm`` start one of the strings (see `starting`)?"""
+        return norm in self.stripped or any(
+            v in self.exact for v in variants(norm, article=self.article)
+        )
+
     def starting(self, norm: str) -> list[tuple[str, ...]]:
         """Strings whose first word is ``norm``, ``norm`` without proclitics, or ``norm`` with
         proclitics; longest first."""
@@ -402,7 +413,7 @@ def _tag_recurrences(
         return
     index = _Index(wanted, article=article)
     vocab = set().union(*(s.norms for s in sentences))
-    starts = {w for w in vocab if w[-3:] in index.tails and index.starting(w)}
+    starts = {w for w in vocab if w[-3:] in index.tails and index.can_start(w)}
     for sent, sent_tags in zip(sentences, tags, strict=True):
         norms = sent.norms
         if starts.isdisjoint(norms):
