@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# One BLAS thread, as the benchmarks run: batched small matmuls of the neural NER tagger spin
+# OpenBLAS threads on a shared 2-core machine (10x the CPU time). Before numpy is imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = Path(os.environ.get("RASD_SHARED", ROOT.parent / "shared"))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rasd.document import Document
 from rasd.errors import InputError, ModelDataError
-from rasd.evaluate import check_floors
+from rasd.evaluate import Report, check_floors
 from rasd.evaluate.ner import evaluate_ner, score_sentences
 from rasd.ner import MAX_SENTENCE_TOKENS, Tagger, TagOptions, iob_spans, load_tagger, tag_tokens
 from rasd.ner_train import read_conll
@@ -207,10 +207,13 @@ def test_latin_and_mixed_script_do_not_crash(tagger, text):
 )
 def test_anercorp_test_split_meets_floors(model, floors):
     conll = shared_path("data", "anercorp-camel", "ANERCorp_CamelLab_test.txt")
-    report = evaluate_ner(conll, tagger=load_tagger(ROOT / "src" / "rasd" / "models" / model))
-    assert report.metrics["tokens"] == 25_008
+    tagger = load_tagger(ROOT / "src" / "rasd" / "models" / model)
+    report = evaluate_ner(conll, tagger=tagger)
+    grouped = evaluate_ner(conll, tagger=tagger, document_sentences=20)
+    assert report.metrics["tokens"] == grouped.metrics["tokens"] == 25_008
+    both = Report("ner", {**report.metrics, "documents_of_20": grouped.metrics})
     assert Path(ROOT / "floors" / floors).is_file()
-    assert check_floors(report, ROOT / "floors" / floors) == []
+    assert check_floors(both, ROOT / "floors" / floors) == []
 
 
 def test_o_threshold_only_adds_mentions_and_keeps_iob_valid():

@@ -15,15 +15,28 @@ from __future__ import annotations
 import bisect
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
+from rasd.ner_document import (
+    TAG_INDEX,
+    TAGS,
+    DocumentOptions,
+    Scored,
+    decode_document,
+    iob_spans,
+    repair_iob,
+    stop_words,
+    sure_o_cutoff,
+)
 from rasd.text import clitic_candidates, normalise_text, split_sentences, tokenize
 
 DATA_DIR = Path(__file__).parent / "ner_data"
@@ -321,13 +334,25 @@ def _model_attributes(crf: Any) -> frozenset[str]:
     return frozenset(attr for attr, _label in crf.info().state_features)
 
 
+CRF_DOCUMENT_OPTIONS = DocumentOptions(propagate=True, name_parts=True, strip_article=False)
+"""The CRF's document post-pass (`rasd.ner_document`), chosen on the dev slice of the ANERcorp
+train split (the last 15 %, 596 sentences; model fitted on the rest): strings and name parts
+carried over, words compared without their proclitics but with their article (dev macro-F1
+.649 → .656 on documents of 20 sentences). No decoding bias: (PERS, LOC, ORG, MISC) = (0.5, 0, 2,
+1.5) bought +1.4 macro on dev but its marginals cost the CRF path ~20 % CPU, more than this
+default tagger's speed allows; type resolution did not help on dev. ``scripts/
+tune_ner_document.py``; BENCHMARKS.md, NER."""
+
+
 @dataclass(frozen=True, slots=True)
 class TagOptions:
     """How tags are decoded. ``o_threshold`` > 0 trades precision for recall: a token the
-    Viterbi path calls O but whose marginal P(O) is below it takes its best entity tag (chosen on
-    a dev slice of the train split, see models/README.md: 0, plain Viterbi)."""
+    Viterbi path calls O but whose marginal P(O) is below it takes its best entity tag (tried on
+    a dev slice of the train split, see BENCHMARKS.md: 0, plain Viterbi). ``document``: the
+    per-type bias against O and the document-level post-pass (`rasd.ner_document`)."""
 
     o_threshold: float = 0.0
+    document: DocumentOptions = CRF_DOCUMENT_OPTIONS
 
 
 DEFAULT_TAG_OPTIONS = TagOptions()
@@ -341,6 +366,8 @@ class SequenceTagger(Protocol):
     def tag(self, doc: Document) -> list[Entity]: ...
 
     def tag_norms(self, norms: Sequence[str]) -> list[str]: ...
+
+    def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]: ...
 
 
 def load_tagger(model: str | Path) -> SequenceTagger:
@@ -389,6 +416,10 @@ class Tagger:
             raise ModelDataError(f"{model}: not a readable CRF model ({err})") from err
         self.featurizer = Featurizer(resources, known=_model_attributes(self._crf))
         self.options = options
+        self._stop = (
+            stop_words(options.document, resources.triggers) if options.document.active else None
+        )
+        self._labels = frozenset(self._crf.labels())
         self._entity_labels = [y for y in self._crf.labels() if y != "O"]
 
     @classmethod
@@ -404,42 +435,101 @@ class Tagger:
 
     def tag_norms(self, norms: Sequence[str]) -> list[str]:
         """IOB2 tags (PERS/LOC/ORG/MISC) for a sentence of normalised words, chunked if long."""
-        tags: list[str] = []
-        for a in range(0, len(norms), MAX_SENTENCE_TOKENS):
-            chunk = norms[a : a + MAX_SENTENCE_TOKENS]
-            tags += self._decode(chunk)
-        return tags
+        return self.tag_document([norms])[0]
 
-    def _decode(self, norms: Sequence[str]) -> list[str]:
-        """Viterbi tags, then (with ``o_threshold``) tokens whose marginal P(O) is below the
-        threshold take their most probable entity tag; a stray ``I-`` becomes ``B-``."""
+    def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """IOB2 tags for the sentences of one document (normalised words; long ones chunked),
+        with the recall-aware decoding and document post-pass of ``options.document``."""
+        chunks = [s[a : a + MAX_SENTENCE_TOKENS] for s in sentences for a in chunk_starts(s)]
+        tags = iter(self._decode_document(chunks)[0])
+        return [[t for _ in chunk_starts(s) for t in next(tags)] for s in sentences]
+
+    def _decode_document(
+        self, chunks: Sequence[Sequence[str]]
+    ) -> tuple[list[list[str]], list[Scored]]:
+        options = self.options.document
+        scored = [self._score(c) for c in chunks]
+        if self.options.o_threshold > 0 or not options.active:
+            return [self._threshold(s) for s in scored], scored
+        return decode_document(scored, options, self._stop or frozenset()), scored
+
+    def _score(self, norms: Sequence[str], *, full: bool = False) -> Scored:
+        """Viterbi tags and their marginals, as few as the decoding needs: with ``full`` every
+        row; else the full rows of entity tokens and of the O tokens the bias could turn (letters
+        only, not a frequent word or trigger) when there are any, otherwise only each entity
+        token's own tag (what the scores need). The rows left out stay one-hot O."""
         tags: list[str] = self._crf.tag(self.featurizer.sentence(norms))
+        probs = np.zeros((len(tags), len(TAGS)))
+        probs[:, 0] = 1.0
+        marginal = self._crf.marginal
+        entity = [k for k, tag in enumerate(tags) if tag != "O"]
+        loose = list(range(len(tags))) if full else self._loose(norms, tags)
+        if not loose:
+            for k in entity:
+                probs[k, 0] = 0.0
+                probs[k, TAG_INDEX[tags[k]]] = marginal(tags[k], k)
+            return Scored(norms, tags, probs)
+        for k in sorted({*entity, *loose}):
+            probs[k] = [marginal(y, k) if y in self._labels else 0.0 for y in TAGS]
+        return Scored(norms, tags, probs)
+
+    def _loose(self, norms: Sequence[str], tags: Sequence[str]) -> list[int]:
+        """The O tokens of a tagged sentence that the bias could make entities."""
+        bias = self.options.document.bias
+        if not any(bias):
+            return []
+        cutoff = sure_o_cutoff(bias)
+        stop = self._stop or frozenset()
+        marginal = self._crf.marginal
+        return [
+            k
+            for k, (tag, norm) in enumerate(zip(tags, norms, strict=True))
+            if tag == "O"
+            and norm not in stop
+            and norm.isalpha()
+            and marginal("O", k) < cutoff  # frequent words and punctuation are not turned
+        ]
+
+    def _threshold(self, scored: Scored) -> list[str]:
+        """With ``o_threshold``: tokens whose P(O) is below it take their best entity tag."""
         theta = self.options.o_threshold
+        tags = list(scored.tags)
         if theta <= 0.0:
             return tags
         marginal = self._crf.marginal
         for k, tag in enumerate(tags):
             if tag == "O" and marginal("O", k) < theta:
-                scored = [(marginal(y, k), y) for y in self._entity_labels]
-                tags[k] = max(scored)[1]
+                scored_tags = [(marginal(y, k), y) for y in self._entity_labels]
+                tags[k] = max(scored_tags)[1]
         return repair_iob(tags)
 
     def tag(self, doc: Document) -> list[Entity]:
         """Entity mentions (PER/LOC/ORG/MISC, ``source="model"``) over whole original tokens, each
         scored with the lowest marginal probability of its tokens' tags."""
+        chunks = sentence_chunks(doc)
+        tags, scored = self._decode_document([[t.norm for t in chunk] for chunk in chunks])
         entities: list[Entity] = []
-        for chunk in sentence_chunks(doc):
-            entities += self._tag_chunk(doc.text, chunk)
+        for chunk, chunk_tags, sent in zip(chunks, tags, scored, strict=True):
+            entities += chunk_entities(doc.text, chunk, chunk_tags, sent.probs)
         return entities
 
-    def _tag_chunk(self, text: str, chunk: list[Token]) -> list[Entity]:
-        tags = self._decode([t.norm for t in chunk])
-        out = []
-        for i, j, label in iob_spans(tags):
-            start, end = chunk[i].start, chunk[j - 1].end
-            score = min(self._crf.marginal(tags[k], k) for k in range(i, j))
-            out.append(Entity(start, end, text[start:end], LABELS[label], score=round(score, 4)))
-        return out
+
+def chunk_starts(norms: Sequence[str]) -> range:
+    """Where each chunk of at most `MAX_SENTENCE_TOKENS` words of a sentence starts."""
+    return range(0, len(norms), MAX_SENTENCE_TOKENS)
+
+
+def chunk_entities(
+    text: str, chunk: Sequence[Token], tags: Sequence[str], probs: Any
+) -> list[Entity]:
+    """The mentions of a tagged chunk of tokens, each scored with the lowest marginal
+    probability of its tokens' tags (``probs``: tokens × `TAGS`)."""
+    out = []
+    for i, j, label in iob_spans(tags):
+        start, end = chunk[i].start, chunk[j - 1].end
+        score = min(float(probs[k, TAG_INDEX[tags[k]]]) for k in range(i, j))
+        out.append(Entity(start, end, text[start:end], LABELS[label], score=round(score, 4)))
+    return out
 
 
 def sentence_chunks(doc: Document) -> list[list[Token]]:
@@ -455,29 +545,6 @@ def sentence_chunks(doc: Document) -> list[list[Token]]:
             sent[c : c + MAX_SENTENCE_TOKENS] for c in range(0, len(sent), MAX_SENTENCE_TOKENS)
         ]
     return chunks
-
-
-def repair_iob(tags: list[str]) -> list[str]:
-    """Make ``tags`` valid IOB2 in place (a stray ``I-X`` after ``O`` or another type becomes
-    ``B-X``) and return them."""
-    for k, tag in enumerate(tags):
-        if tag[:2] == "I-" and (k == 0 or tags[k - 1][2:] != tag[2:]):
-            tags[k] = "B-" + tag[2:]
-    return tags
-
-
-def iob_spans(tags: Sequence[str]) -> Iterable[tuple[int, int, str]]:
-    """``(first, last + 1, type)`` of each chunk in an IOB2 sequence, as conlleval reads it (an
-    ``I-`` after ``O`` or after another type starts a chunk)."""
-    start, kind = -1, ""
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, label = tag.partition("-")
-        continues = prefix == "I" and label == kind and start >= 0
-        if start >= 0 and not continues:
-            yield start, i, kind
-            start, kind = -1, ""
-        if prefix in ("B", "I") and not continues:
-            start, kind = i, label
 
 
 def token_norm(token: str) -> str:

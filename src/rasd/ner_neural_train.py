@@ -25,6 +25,7 @@ import numpy as np
 
 from rasd.errors import ModelDataError
 from rasd.ner import MAX_SENTENCE_TOKENS, Resources, token_norm
+from rasd.ner_document import DocumentOptions
 from rasd.ner_neural import CATEGORICAL, LEXICON_FLAGS, PAD, UNK, NeuralTagger, WordEncoder
 from rasd.ner_train import Sentence, read_conll
 
@@ -311,7 +312,8 @@ def train_neural(
         weights = export_weights(net)
         row: dict[str, Any] = {"epoch": epoch, "loss": round(total, 1)}
         if dev:
-            tagger = NeuralTagger(out_path, weights, config, res)
+            # the network's own dev score: plain Viterbi, no bias, no document post-pass
+            tagger = NeuralTagger(out_path, weights, config, res, options=DocumentOptions())
             predicted = tagger.tag_sentences([[token_norm(t) for t in toks] for toks, _ in dev])
             report = score_sentences([tags for _, tags in dev], predicted)
             row.update(dev_macro_f1=report["macro"]["f1"], dev_micro_f1=report["micro"]["f1"])

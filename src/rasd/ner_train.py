@@ -133,10 +133,12 @@ def _dev_scores(
 ) -> dict[str, float]:
     from rasd.evaluate.ner import score_sentences
     from rasd.ner import Tagger, TagOptions
+    from rasd.ner_document import DocumentOptions
 
     scores: dict[str, float] = {}
     for theta in thresholds:
-        tagger = Tagger.load(model, TagOptions(o_threshold=theta))
+        plain = DocumentOptions()  # the model's own dev score: no document post-pass
+        tagger = Tagger.load(model, TagOptions(o_threshold=theta, document=plain))
         predicted = [tagger.tag_norms([token_norm(t) for t in toks]) for toks, _ in dev]
         report = score_sentences([tags for _, tags in dev], predicted)
         suffix = "" if theta == 0.0 else f"@{theta:g}"

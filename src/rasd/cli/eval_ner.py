@@ -19,11 +19,20 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--conll", required=True, metavar="FILE", help="gold CoNLL file")
     p.add_argument("--model", metavar="FILE", help="a trained model (default: the bundled one)")
+    p.add_argument(
+        "--document-sentences",
+        type=int,
+        default=1,
+        metavar="N",
+        help="tag N consecutive sentences as one document, so the document-level post-pass "
+        "sees them together (the file marks no article boundaries; default 1: each sentence "
+        "alone)",
+    )
     add_common_options(p, errors_default="ner-errors.txt")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     tagger = load_tagger(args.model) if args.model else None
-    report = evaluate_ner(args.conll, tagger=tagger)
+    report = evaluate_ner(args.conll, tagger=tagger, document_sentences=args.document_sentences)
     return emit(report, args, render_table(report))

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rasd.errors import InputError
 from rasd.evaluate import PRF, Report
-from rasd.ner import SequenceTagger, Tagger, iob_spans, tag_tokens
+from rasd.ner import SequenceTagger, Tagger, iob_spans, token_norm
 
 
 def score_sentences(
@@ -47,18 +48,40 @@ def score_sentences(
     }
 
 
-def evaluate_ner(conll: str | Path, *, tagger: SequenceTagger | None = None) -> Report:
-    """Tag every sentence of a CoNLL file and score it against its gold tags."""
+def evaluate_ner(
+    conll: str | Path, *, tagger: SequenceTagger | None = None, document_sentences: int = 1
+) -> Report:
+    """Tag every sentence of a CoNLL file and score it against its gold tags.
+
+    ``document_sentences`` N > 1 hands the tagger N consecutive sentences at a time as one
+    document, so its document-level post-pass (`rasd.ner_document`) sees them together. A CoNLL
+    file such as ANERcorp keeps its articles in order but marks no boundaries, so a group can
+    straddle two articles (which can only hurt: a string is carried into the wrong article);
+    1, the default, scores each sentence on its own."""
     from rasd.ner_train import read_conll
 
+    if document_sentences < 1:
+        raise InputError(f"document_sentences={document_sentences}: give 1 or more")
     sentences = read_conll(conll)
     model = tagger or Tagger.builtin()
-    predicted = [tag_tokens(tokens, model) for tokens, _ in sentences]
+    predicted = tag_grouped(model, [tokens for tokens, _ in sentences], document_sentences)
     metrics = score_sentences([tags for _, tags in sentences], predicted)
+    metrics["document_sentences"] = document_sentences
     metrics["sentences"] = len(sentences)
     metrics["tokens"] = sum(len(tokens) for tokens, _ in sentences)
     errors = tuple(_errors(sentences, predicted))
     return Report("ner", metrics, errors)
+
+
+def tag_grouped(
+    tagger: SequenceTagger, sentences: Sequence[Sequence[str]], size: int
+) -> list[list[str]]:
+    """IOB2 tags of pre-tokenised sentences, ``size`` consecutive ones tagged as one document."""
+    out: list[list[str]] = []
+    for a in range(0, len(sentences), size):
+        group = [[token_norm(t) for t in tokens] for tokens in sentences[a : a + size]]
+        out += tagger.tag_document(group)
+    return out
 
 
 def _errors(sentences: Sequence[tuple[list[str], list[str]]], predicted: Sequence[Sequence[str]]):
@@ -89,4 +112,9 @@ def render_table(report: Report) -> str:
         s = m[name]
         rows.append(f"{name:<8}{s['precision']:8.4f}{s['recall']:8.4f}{s['f1']:8.4f}")
     rows.append(f"\n{m['sentences']} sentences, {m['tokens']} tokens")
+    if m.get("document_sentences", 1) > 1:
+        rows.append(
+            f"scored as documents of {m['document_sentences']} consecutive sentences (the file "
+            "marks no article boundaries: a group may straddle two articles)"
+        )
     return "\n".join(rows)
