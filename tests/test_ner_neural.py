@@ -86,7 +86,10 @@ def _tiny_model(tmp_path, epochs: int = 1):
     return out, summary
 
 
-def test_numpy_forward_equals_torch_forward(tmp_path):
+@pytest.mark.parametrize(
+    ("widths", "word_tuning"), [((3,), "frozen"), ((2, 3, 4), "frozen"), ((3, 2), "delta")]
+)
+def test_numpy_forward_equals_torch_forward(widths, word_tuning):
     torch = pytest.importorskip("torch")
     from rasd.ner_neural_train import NeuralOptions, build_network, export_weights
 
@@ -94,7 +97,11 @@ def test_numpy_forward_equals_torch_forward(tmp_path):
     vectors = torch.from_numpy(rng.normal(size=(6, 8)).astype(np.float16).astype(np.float32))
     cards = (6, 3, 3, 3, 4, 25, 13)
     torch.manual_seed(0)
-    net = build_network(vectors, 12, cards, 9, NeuralOptions(hidden=7, char_filters=5))
+    options = NeuralOptions(hidden=7, char_filters=5, char_widths=widths, word_tuning=word_tuning)
+    tuned = torch.tensor([0, 0, 1, 0, 2, 3]) if word_tuning == "delta" else None
+    net = build_network(vectors, 12, cards, 9, options, tuned=tuned)
+    if tuned is not None:  # a correction as training would leave it
+        torch.nn.init.normal_(net.word_delta.weight)
     net.eval()
     weights = export_weights(net)
     numpy_net = NeuralNet(weights)
