@@ -65,6 +65,9 @@ class NeuralOptions:
     words the train split uses (and the train words the news lacks get a row, starting at the
     vector their clitic stem would give them); only those rows move, the rest of the 83k-word
     table costs nothing. ``full``: the whole table is fine-tuned (dense Adam, 2x the CPU)."""
+    delta_dropout: float = 0.0
+    """``delta``: the share of word types per batch trained without their correction, as the
+    runtime meets the words the train split lacks."""
     min_word_count: int = 1
     """Train words the news lacks get a row of their own from this many occurrences."""
 
@@ -130,15 +133,20 @@ def build_network(
             self.crf_start = nn.Parameter(torch.zeros(n_tags))
             self.crf_end = nn.Parameter(torch.zeros(n_tags))
 
-        def word_vectors(self, words: Any) -> Any:
+        def word_vectors(self, words: Any, keep: Any = None) -> Any:
+            """News vectors plus their corrections (``keep``: 0/1 per word, corrections
+            dropped where 0)."""
             vec = self.word_emb(words)
             if self.word_delta is not None:
-                vec = vec + self.word_delta(self.tuned_rows[words])
+                delta = self.word_delta(self.tuned_rows[words])
+                vec = vec + (delta if keep is None else delta * keep[:, None])
             return vec
 
-        def word_inputs(self, words: Any, chars: Any, char_len: Any, cats: Any, flags: Any) -> Any:
+        def word_inputs(
+            self, words: Any, chars: Any, char_len: Any, cats: Any, flags: Any, *, keep: Any = None
+        ) -> Any:
             emb = self.char_emb(chars).transpose(1, 2)  # (n, C, L)
-            parts = [self.word_vectors(words)]
+            parts = [self.word_vectors(words, keep)]
             for conv_layer in self.char_convs:
                 conv = conv_layer(emb)
                 extra = conv.shape[2] - chars.shape[1]  # 1 for even widths
@@ -271,8 +279,16 @@ def _step(net: Any, data: _Data, batch: list[int], opts: NeuralOptions) -> Any:
     words = data.words[types]
     if opts.word_dropout > 0:
         words = torch.where(torch.rand(len(words)) < opts.word_dropout, UNK, words)
+    keep = None
+    if opts.delta_dropout > 0:  # train as the runtime sees words the train split lacks
+        keep = (torch.rand(len(words)) >= opts.delta_dropout).float()
     reps = net.word_inputs(
-        words, data.chars[types], data.char_len[types], data.cats[types], data.flags[types]
+        words,
+        data.chars[types],
+        data.char_len[types],
+        data.cats[types],
+        data.flags[types],
+        keep=keep,
     )
     emit = net.emissions(net.drop(reps[inverse]), lengths)
     return crf_nll(emit, tags, lengths, trans=net.crf_trans, start=net.crf_start, end=net.crf_end)
