@@ -67,7 +67,7 @@ def test_viterbi_and_marginals_match_brute_force_on_a_padded_batch(seed):
             assert probs[row, i] == pytest.approx(expected, abs=1e-5)
 
 
-def _tiny_model(tmp_path, epochs: int = 1):
+def _tiny_model(tmp_path, epochs: int = 1, **settings):
     pytest.importorskip("torch")
     from rasd.ner_neural_train import NeuralOptions, train_neural
 
@@ -80,7 +80,9 @@ def _tiny_model(tmp_path, epochs: int = 1):
     rng = np.random.default_rng(0)
     words = ["زار", "محمد", "القاهرة", "دمشق", "في"]
     vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
-    options = NeuralOptions(hidden=12, char_filters=10, char_dim=6, epochs=epochs, lr=0.02)
+    options = NeuralOptions(
+        hidden=12, char_filters=10, char_dim=6, epochs=epochs, lr=0.02, **settings
+    )
     out = tmp_path / "ner.npz"
     summary = train_neural(conll, out, (words, vectors), options=options, resources=Resources())
     return out, summary
@@ -163,8 +165,12 @@ def test_crf_loss_is_log_partition_minus_gold_score():
     assert got == pytest.approx(expected, rel=1e-5)
 
 
-def test_training_learns_a_tiny_corpus_and_the_file_loads(tmp_path):
-    out, summary = _tiny_model(tmp_path, epochs=30)
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"average": 0.9, "word_tuning": "delta", "delta_dropout": 0.3, "char_widths": (2, 3)}],
+)
+def test_training_learns_a_tiny_corpus_and_the_file_loads(tmp_path, settings):
+    out, summary = _tiny_model(tmp_path, epochs=30, **settings)
     assert summary["best_epoch"] == 30
     tagger = NeuralTagger.load(out)
     assert tag_tokens(["زار", "أحمد", "دمشق", "أمس"], tagger)[1:3] == ["B-PERS", "B-LOC"]

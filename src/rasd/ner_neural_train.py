@@ -65,6 +65,9 @@ class NeuralOptions:
     words the train split uses (and the train words the news lacks get a row, starting at the
     vector their clitic stem would give them); only those rows move, the rest of the 83k-word
     table costs nothing. ``full``: the whole table is fine-tuned (dense Adam, 2x the CPU)."""
+    average: float = 0.0
+    """Export (and score on dev) an exponential moving average of the weights, this decay per
+    batch (0: the last weights): smooths the epoch-to-epoch noise of small-data training."""
     delta_dropout: float = 0.0
     """``delta``: the share of word types per batch trained without their correction, as the
     runtime meets the words the train split lacks."""
@@ -337,6 +340,14 @@ def _tuned_rows(data: _Data, n_words: int) -> Any:
     return tuned
 
 
+def _dev_scores(tagger: NeuralTagger, dev: Sequence[Sentence]) -> dict[str, float]:
+    from rasd.evaluate.ner import score_sentences
+
+    predicted = tagger.tag_sentences([[token_norm(t) for t in toks] for toks, _ in dev])
+    report = score_sentences([tags for _, tags in dev], predicted)
+    return {"dev_macro_f1": report["macro"]["f1"], "dev_micro_f1": report["micro"]["f1"]}
+
+
 def train_neural(
     train: str | Path,
     out: str | Path,
@@ -346,7 +357,6 @@ def train_neural(
     resources: Resources | None = None,
 ) -> dict[str, Any]:
     """Train on ``train`` (CoNLL) with word ``vectors`` (words, matrix) and write ``out``."""
-    from rasd.evaluate.ner import score_sentences
     from rasd.ner_train import TrainOptions, split_dev
 
     torch = _import_torch()
@@ -372,6 +382,11 @@ def train_neural(
         tuned=tuned,
     )
     optimiser = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=options.lr)
+    averaged = None
+    if options.average > 0:
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+        averaged = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(options.average))
     config = {"tags": list(TAGS), "words": words, "chars": chars}
     best: tuple[float, int, dict[str, Any]] = (-1.0, 0, {})
     history = []
@@ -384,15 +399,14 @@ def train_neural(
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             optimiser.step()
+            if averaged is not None:
+                averaged.update_parameters(net)
             total += float(loss.detach())
         net.eval()
-        weights = export_weights(net)
+        weights = export_weights(net if averaged is None else averaged.module)
         row: dict[str, Any] = {"epoch": epoch, "loss": round(total, 1)}
         if dev:
-            tagger = NeuralTagger(out_path, weights, config, res)
-            predicted = tagger.tag_sentences([[token_norm(t) for t in toks] for toks, _ in dev])
-            report = score_sentences([tags for _, tags in dev], predicted)
-            row.update(dev_macro_f1=report["macro"]["f1"], dev_micro_f1=report["micro"]["f1"])
+            row.update(_dev_scores(NeuralTagger(out_path, weights, config, res), dev))
         row["cpu_seconds"] = round(time.process_time() - started)
         history.append(row)
         log.info("epoch %s", row)
@@ -441,7 +455,7 @@ def train_ner_neural(
     ``news`` too when none lie beside ``out``; then train and export the tagger."""
     from rasd.errors import InputError
     from rasd.ner import clusters_path
-    from rasd.ner_train import learn_and_write_clusters
+    from rasd.ner_train import TrainOptions, learn_and_write_clusters, split_dev
 
     started = time.process_time()
     out_path = Path(out)
@@ -452,7 +466,9 @@ def train_ner_neural(
 
         if not clusters_path(out_path).exists():
             learn_and_write_clusters(news, out_path)
-        learned = learn_vectors(iter_news_texts(news))
+        fit, _ = split_dev(read_conll(train), TrainOptions(dev_tail=options.dev_tail))
+        train_words = {token_norm(t) for tokens, _ in fit for t in tokens}  # not the dev slice's
+        learned = learn_vectors(iter_news_texts(news), extra_words=train_words)
         summary["vectors_cpu_seconds"] = round(time.process_time() - started)
         if vectors is not None:
             save_vectors(vectors, *learned)
