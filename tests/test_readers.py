@@ -171,6 +171,7 @@ def test_warc_gz_html_responses_become_documents_others_skipped(tmp_path):
     assert any("image/png, not HTML" in r for r in reasons)
     assert any(r.startswith("HTTP 404") for r in reasons)
     assert len(items) == 8  # warcinfo + 3 requests + 4 responses: every record accounted for
+    assert all(s.routine for s in _skips(items))  # a crawl's bookkeeping is no fault of the input
     assert len({i.meta["location"] if isinstance(i, Document) else i.location for i in items}) == 8
 
 
@@ -185,6 +186,7 @@ def test_truncated_warc_gz_yields_what_it_can_then_a_skip(tmp_path, fraction):
         i for i in items if "cut.warc.gz" in (getattr(i, "location", None) or i.meta["location"])
     ]
     assert "truncated" in from_cut[-1].reason
+    assert not from_cut[-1].routine  # damage is a fault, unlike the archive's request records
     assert all(len(d.text) > 200 for d in _docs(from_cut))  # no half page passed on as a document
     assert len(_docs(items)) - len(_docs(from_cut)) == 2  # the run went on to the intact archive
 

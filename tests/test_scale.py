@@ -82,9 +82,10 @@ def test_partition_writes_events_and_figures_tables(tmp_path):
         counts=(Count(4, 11, "3 أشخاص", role="killed", value=3.0, group=Span(6, 11, "أشخاص")),),
     )  # fmt: skip
     doc = Document(text=text, source="وكالة", events=(event,), meta={"location": "x"})
-    partition = Partition("part-000000000-test", ((0, doc), (1, Skip("y", "bad"))))
+    routine = Skip("z", "WARC request record, not a response", routine=True)
+    partition = Partition("part-000000000-test", ((0, doc), (1, Skip("y", "bad")), (2, routine)))
     result = run_partition(partition, str(tmp_path), Pipeline([]))
-    assert (result.documents, result.skipped, result.failed) == (1, 1, 0)
+    assert (result.documents, result.skipped, result.passed, result.failed) == (1, 1, 1, 0)
     events = pq.read_table(tmp_path / "events" / "part-000000000-test.parquet").to_pylist()
     assert events[0]["type"] == "ASSAULT"
     assert events[0]["place"] == "ببغداد"
@@ -92,7 +93,7 @@ def test_partition_writes_events_and_figures_tables(tmp_path):
     assert figures[0]["role"] == "killed"
     assert figures[0]["value"] == 3.0
     assert figures[0]["group"] == "أشخاص"
-    assert list(iter_dataset(tmp_path)) == [doc, Skip("y", "bad")]
+    assert list(iter_dataset(tmp_path)) == [doc, Skip("y", "bad"), routine]
 
 
 def test_in_process_run_equals_single_process_and_rerun_does_nothing(tmp_path):
@@ -106,7 +107,7 @@ def test_in_process_run_equals_single_process_and_rerun_does_nothing(tmp_path):
     assert totals == [sum(done)]  # every item finished is counted, and the total matches
     expected = _single(folder)
     assert list(iter_dataset(tmp_path / "work")) == expected
-    assert report.items == report.documents + report.skipped + report.failed
+    assert report.items == report.documents + report.skipped + report.passed + report.failed
     again = analyse_to_parquet(iter_documents([folder]), options=options)
     assert (again.partitions, again.resumed) == (0, report.items)
     assert list(iter_dataset(tmp_path / "work")) == expected
@@ -124,7 +125,7 @@ def test_rerun_redoes_only_the_partition_a_killed_worker_left_unfinished(tmp_pat
     (work / "documents" / f".{victim.stem}.dead.tmp").write_bytes(b"PAR1 half")
     rerun = analyse_to_parquet(iter_documents([folder]), options=options)
     assert rerun.partitions == 1
-    assert rerun.documents + rerun.skipped + rerun.failed == victim_rows
+    assert rerun.documents + rerun.skipped + rerun.passed + rerun.failed == victim_rows
     assert rerun.resumed == first.items - victim_rows
     assert not list((work / "documents").glob(".*.tmp"))
     assert list(iter_dataset(work)) == _single(folder)
@@ -206,7 +207,7 @@ def test_existing_scheduler_and_a_worker_killed_mid_run(tmp_path):
         report = analyse_to_parquet(iter_documents([folder]), options=options, progress=kill_once)
     assert killed
     assert list(iter_dataset(tmp_path / "work")) == _single(folder)
-    assert report.items == report.documents + report.skipped + report.failed
+    assert report.items == report.documents + report.skipped + report.passed + report.failed
 
 
 def _log(store: Store) -> list[tuple[str, str | None, str, str | None]]:

@@ -49,6 +49,9 @@ class IngestReport:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(location, reason) of inputs that could not be read (bad JSON, missing text…)."""
+    passed: list[tuple[str, str]] = field(default_factory=list)
+    """(location, reason) of items that are no articles by nature (routine skips: a WARC's
+    request records, images in a crawl); logged, but no fault of the input."""
     failed: list[tuple[str, str]] = field(default_factory=list)
     """(location, reason) of documents a pipeline stage failed on."""
 
@@ -58,7 +61,12 @@ class IngestReport:
 
     @property
     def total(self) -> int:
-        return self.processed + len(self.skipped) + len(self.failed)
+        return self.processed + len(self.skipped) + len(self.passed) + len(self.failed)
+
+    @property
+    def ok(self) -> bool:
+        """Every input stored or passed over as routine: none skipped for a fault, none failed."""
+        return not (self.skipped or self.failed)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -67,6 +75,7 @@ class IngestReport:
             "revisions": self.revisions,
             "unchanged": self.unchanged,
             "skipped": [{"location": a, "reason": b} for a, b in self.skipped],
+            "passed": [{"location": a, "reason": b} for a, b in self.passed],
             "failed": [{"location": a, "reason": b} for a, b in self.failed],
         }
 
@@ -114,9 +123,11 @@ def _store_batch(
     with store.atomic():
         for item in batch:
             if isinstance(item, Skip):
-                status = "failed" if item.stage else "skipped"
+                status = "failed" if item.stage else "passed" if item.routine else "skipped"
                 store.log(item.location, status, doc_id=item.doc_id, reason=item.reason)
-                target = report.failed if item.stage else report.skipped
+                target = {"failed": report.failed, "passed": report.passed}.get(
+                    status, report.skipped
+                )
                 reason = f"{item.stage}: {item.reason}" if item.stage else item.reason
                 target.append((item.location, reason))
                 continue

@@ -66,6 +66,8 @@ class PartitionResult:
     documents: int = 0
     failed: int = 0
     skipped: int = 0
+    passed: int = 0
+    """Routine skips (`rasd.pipeline.Skip.routine`), not counted in ``skipped``."""
     words: int = 0
     cpu_seconds: float = 0.0
     peak_rss: int = 0
@@ -192,6 +194,8 @@ def _count(result: PartitionResult, item: Document | Skip, analysed: Document | 
         result.documents += 1
     elif isinstance(item, Document):
         result.failed += 1
+    elif item.routine:
+        result.passed += 1
     else:
         result.skipped += 1
 
@@ -240,7 +244,7 @@ def document_row(seq: int, key: str, item: Document | Skip) -> dict[str, Any]:
             "seq": seq,
             "key": key,
             "id": item.doc_id,
-            "status": "failed" if item.stage else "skipped",
+            "status": "failed" if item.stage else "passed" if item.routine else "skipped",
             "location": item.location,
             "reason": item.reason,
             "stage": item.stage,
@@ -411,4 +415,10 @@ def _iter_rows(path: Path) -> Iterator[tuple[int, Document | Skip]]:
 def _item(row: dict[str, Any]) -> Document | Skip:
     if row["status"] == "ok":
         return Document.from_json(row["json"])
-    return Skip(row["location"], row["reason"], stage=row["stage"], doc_id=row["id"])
+    return Skip(
+        row["location"],
+        row["reason"],
+        stage=row["stage"],
+        doc_id=row["id"],
+        routine=row["status"] == "passed",
+    )

@@ -68,6 +68,10 @@ class Skip:
     reason: str
     stage: str | None = None
     doc_id: str | None = None
+    routine: bool = False
+    """Not an article by nature (a WARC's ``warcinfo`` or ``request`` record, an image or a 404
+    in a crawl): accounted for like any skip, but no fault of the input, so an ingest that only
+    passed over such items still succeeds."""
 
 
 def _load(spec: str) -> StageFunc:

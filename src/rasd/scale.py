@@ -73,6 +73,8 @@ class ScaleReport:
     documents: int = 0
     failed: int = 0
     skipped: int = 0
+    passed: int = 0
+    """Routine skips (no articles by nature, e.g. a WARC's request records): no fault."""
     resumed: int = 0
     """Items already in a complete partition of an earlier run (not redone)."""
     words: int = 0
@@ -91,6 +93,7 @@ class ScaleReport:
         self.documents += result.documents
         self.failed += result.failed
         self.skipped += result.skipped
+        self.passed += result.passed
         self.words += result.words
         self.cpu_seconds += result.cpu_seconds
         self.peak_rss[result.worker] = max(self.peak_rss.get(result.worker, 0), result.peak_rss)
@@ -106,6 +109,7 @@ class ScaleReport:
             "documents": self.documents,
             "failed": self.failed,
             "skipped": self.skipped,
+            "passed": self.passed,
             "resumed": self.resumed,
             "words": self.words,
             "cpu_seconds": round(self.cpu_seconds, 3),
@@ -142,7 +146,7 @@ def analyse_to_parquet(
                       result.worker, result.documents, result.rss / 2**20,
                       result.peak_rss / 2**20)  # fmt: skip
             if progress is not None:
-                progress(result.documents + result.failed + result.skipped)
+                progress(result.documents + result.failed + result.skipped + result.passed)
     report.items, report.resumed = state.items, state.resumed
     report.wall_seconds = time.perf_counter() - started
     log.info("analysed into %s: %s", work_dir, report.to_dict())

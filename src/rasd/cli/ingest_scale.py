@@ -90,21 +90,34 @@ def _where(scale: ScaleOptions) -> str:
 def _print_parquet(report: ScaleReport, work_dir: str) -> int:
     print(
         f"{work_dir}: {report.items} inputs: analysed {report.documents}, skipped "
-        f"{report.skipped}, failed {report.failed}, already done "
+        f"{report.skipped}, passed over {report.passed}, failed {report.failed}, already done "
         f"{report.resumed} (Parquet: {work_dir}/documents, events, figures)"
     )
     return 0 if not (report.skipped or report.failed) else 1
 
 
+SHOWN_PASSED = 20
+"""Routine skips listed one by one at the end of an ingest; the rest are counted."""
+
+
 def print_report(report: IngestReport, db: str) -> int:
-    """The final report of an ingest: every input accounted for; exit 1 if any was not stored."""
+    """The final report of an ingest: every input accounted for; exit 1 if any was skipped for a
+    fault or failed (items passed over as routine — a WARC's request records — are listed, up to
+    `SHOWN_PASSED`, and all logged in the database's ingest log)."""
     print(
         f"{db}: processed {report.processed} (stored {report.stored}, new revisions "
         f"{report.revisions}, unchanged {report.unchanged}), skipped {len(report.skipped)}, "
-        f"failed {len(report.failed)}"
+        f"passed over {len(report.passed)}, failed {len(report.failed)}"
     )
     for location, reason in report.skipped:
         print(f"  skipped {location}: {reason}", file=sys.stderr)
+    for location, reason in report.passed[:SHOWN_PASSED]:
+        print(f"  passed over {location}: {reason}", file=sys.stderr)
+    if len(report.passed) > SHOWN_PASSED:
+        print(
+            f"  … and {len(report.passed) - SHOWN_PASSED} more passed over (see {db}'s ingest log)",
+            file=sys.stderr,
+        )
     for location, reason in report.failed:
         print(f"  failed {location}: {reason}", file=sys.stderr)
-    return 0 if not (report.skipped or report.failed) else 1
+    return 0 if report.ok else 1

@@ -1,7 +1,8 @@
 """WARC and WARC.gz web archives through warcio (the ``html`` extra).
 
 HTML responses go through the HTML reader; every other record (``warcinfo``, ``request``,
-``metadata``, non-HTML or non-200 responses) is a `Skip` with the reason. A truncated or corrupt
+``metadata``, non-HTML or non-200 responses) is a routine `Skip` with the reason (a crawl is
+full of them; they are no fault of the archive). A truncated or corrupt
 archive yields what it could read, then one `Skip` for the rest.
 """
 
@@ -62,14 +63,20 @@ def _read_record(record: Any, *, location: str, options: ReadOptions) -> Documen
     kind = record.rec_type
     uri = record.rec_headers.get_header("WARC-Target-URI")
     if kind != "response":
-        return Skip(location, f"WARC {kind} record, not a response ({uri or 'no URI'})")
+        return Skip(
+            location, f"WARC {kind} record, not a response ({uri or 'no URI'})", routine=True
+        )
     http = record.http_headers
     status = http.get_statuscode() if http is not None else None
     content_type = (http.get_header("Content-Type") if http is not None else None) or ""
     if status is not None and status != "200":
-        return Skip(location, f"HTTP {status} response for {uri}, not a page")
+        return Skip(location, f"HTTP {status} response for {uri}, not a page", routine=True)
     if not any(k in content_type.lower() for k in options.html_kinds):
-        return Skip(location, f"response is {content_type or 'of unknown type'}, not HTML ({uri})")
+        return Skip(
+            location,
+            f"response is {content_type or 'of unknown type'}, not HTML ({uri})",
+            routine=True,
+        )
     data = record.content_stream().read(options.max_bytes + 1)
     if len(data) <= options.max_bytes and _missing(record):
         raise InputError(
