@@ -167,7 +167,10 @@ def test_crf_loss_is_log_partition_minus_gold_score():
 
 @pytest.mark.parametrize(
     "settings",
-    [{}, {"average": 0.9, "word_tuning": "delta", "delta_dropout": 0.3, "char_widths": (2, 3)}],
+    [
+        {"average": 0.0, "word_tuning": "frozen", "char_widths": (3,)},
+        {"average": 0.9, "word_tuning": "delta", "delta_dropout": 0.3, "char_widths": (2, 3)},
+    ],
 )
 def test_training_learns_a_tiny_corpus_and_the_file_loads(tmp_path, settings):
     out, summary = _tiny_model(tmp_path, epochs=30, **settings)

@@ -1,12 +1,13 @@
 """Training the neural NER tagger (``rasd train ner --arch bilstm``) in torch, exported to numpy.
 
-The network: a character CNN, the frozen word vectors learned from unlabelled news
-(`rasd.ner_vectors`), and small embeddings of the CRF's cheap word features, into one BiLSTM
-whose outputs score the tags of a linear-chain CRF (loss and transitions below). Seeded, on
-``torch.set_num_threads(threads)`` threads; the epoch kept is the one with the best macro-F1 on
-the dev slice (the last ``dev_tail`` of the train split), or a fixed number of epochs when
-training on the whole split. Needs torch and gensim (the ``neural`` extra); the runtime,
-`rasd.ner_neural`, needs numpy only.
+The network: character CNNs of several widths, the word vectors learned from unlabelled news
+(`rasd.ner_vectors`; frozen, plus a trainable correction for the words the train split uses),
+and small embeddings of the CRF's cheap word features, into one BiLSTM whose outputs score the
+tags of a linear-chain CRF (loss and transitions below). Seeded, on
+``torch.set_num_threads(threads)`` threads; what is exported is a moving average of the weights;
+the epoch kept is the one with the best macro-F1 on the dev slice (the last ``dev_tail`` of the
+train split), or a fixed number of epochs when training on the whole split. Needs torch and
+gensim (the ``neural`` extra); the runtime, `rasd.ner_neural`, needs numpy only.
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ class NeuralOptions:
     char_dim: int = 30
     char_filters: int = 50
     """Filters per width of the character CNN."""
-    char_widths: tuple[int, ...] = (3,)
+    char_widths: tuple[int, ...] = (2, 3, 4)
     """Widths of the character CNN's filters (one convolution each, max-pooled, concatenated)."""
     cat_dims: tuple[int, ...] = (8, 8, 8, 16, 4, 4, 8)
     """Embedding sizes of `rasd.ner_neural.CATEGORICAL` features."""
     hidden: int = 100
     dropout: float = 0.5
-    word_dropout: float = 0.05
+    word_dropout: float = 0.1
     lr: float = 2e-3
     batch: int = 16
     epochs: int = 25
@@ -59,13 +60,13 @@ class NeuralOptions:
     """Torch threads. 1: on a shared 2-core machine two threads spin-wait on each other and
     cost ~10x the CPU time (measured, see BENCHMARKS.md)."""
     min_char_count: int = 3
-    word_tuning: str = "frozen"
+    word_tuning: str = "delta"
     """How the news vectors learn from the train split. ``frozen``: not at all. ``delta``: the
     news vectors stay frozen and a trainable correction, starting at zero, is added to the
     words the train split uses (and the train words the news lacks get a row, starting at the
     vector their clitic stem would give them); only those rows move, the rest of the 83k-word
     table costs nothing. ``full``: the whole table is fine-tuned (dense Adam, 2x the CPU)."""
-    average: float = 0.0
+    average: float = 0.998
     """Export (and score on dev) an exponential moving average of the weights, this decay per
     batch (0: the last weights): smooths the epoch-to-epoch noise of small-data training."""
     delta_dropout: float = 0.0
