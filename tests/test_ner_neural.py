@@ -67,7 +67,7 @@ def test_viterbi_and_marginals_match_brute_force_on_a_padded_batch(seed):
             assert probs[row, i] == pytest.approx(expected, abs=1e-5)
 
 
-def _tiny_model(tmp_path, epochs: int = 1):
+def _tiny_model(tmp_path, epochs: int = 1, **settings):
     pytest.importorskip("torch")
     from rasd.ner_neural_train import NeuralOptions, train_neural
 
@@ -80,13 +80,18 @@ def _tiny_model(tmp_path, epochs: int = 1):
     rng = np.random.default_rng(0)
     words = ["زار", "محمد", "القاهرة", "دمشق", "في"]
     vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
-    options = NeuralOptions(hidden=12, char_filters=10, char_dim=6, epochs=epochs, lr=0.02)
+    options = NeuralOptions(
+        hidden=12, char_filters=10, char_dim=6, epochs=epochs, lr=0.02, **settings
+    )
     out = tmp_path / "ner.npz"
     summary = train_neural(conll, out, (words, vectors), options=options, resources=Resources())
     return out, summary
 
 
-def test_numpy_forward_equals_torch_forward(tmp_path):
+@pytest.mark.parametrize(
+    ("widths", "word_tuning"), [((3,), "frozen"), ((2, 3, 4), "frozen"), ((3, 2), "delta")]
+)
+def test_numpy_forward_equals_torch_forward(widths, word_tuning):
     torch = pytest.importorskip("torch")
     from rasd.ner_neural_train import NeuralOptions, build_network, export_weights
 
@@ -94,7 +99,11 @@ def test_numpy_forward_equals_torch_forward(tmp_path):
     vectors = torch.from_numpy(rng.normal(size=(6, 8)).astype(np.float16).astype(np.float32))
     cards = (6, 3, 3, 3, 4, 25, 13)
     torch.manual_seed(0)
-    net = build_network(vectors, 12, cards, 9, NeuralOptions(hidden=7, char_filters=5))
+    options = NeuralOptions(hidden=7, char_filters=5, char_widths=widths, word_tuning=word_tuning)
+    tuned = torch.tensor([0, 0, 1, 0, 2, 3]) if word_tuning == "delta" else None
+    net = build_network(vectors, 12, cards, 9, options, tuned=tuned)
+    if tuned is not None:  # a correction as training would leave it
+        torch.nn.init.normal_(net.word_delta.weight)
     net.eval()
     weights = export_weights(net)
     numpy_net = NeuralNet(weights)
@@ -156,8 +165,15 @@ def test_crf_loss_is_log_partition_minus_gold_score():
     assert got == pytest.approx(expected, rel=1e-5)
 
 
-def test_training_learns_a_tiny_corpus_and_the_file_loads(tmp_path):
-    out, summary = _tiny_model(tmp_path, epochs=30)
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"average": 0.0, "word_tuning": "frozen", "char_widths": (3,)},
+        {"average": 0.9, "word_tuning": "delta", "delta_dropout": 0.3, "char_widths": (2, 3)},
+    ],
+)
+def test_training_learns_a_tiny_corpus_and_the_file_loads(tmp_path, settings):
+    out, summary = _tiny_model(tmp_path, epochs=30, **settings)
     assert summary["best_epoch"] == 30
     tagger = NeuralTagger.load(out)
     assert tag_tokens(["زار", "أحمد", "دمشق", "أمس"], tagger)[1:3] == ["B-PERS", "B-LOC"]
@@ -260,3 +276,59 @@ def test_training_without_torch_says_which_extra_to_install(tmp_path, monkeypatc
     vectors = save_vectors(tmp_path / "v.npz", ["زار"], np.ones((1, 4), dtype=np.float32))
     with pytest.raises(ModelDataError, match=r"rasd\[neural\]"):
         train_ner_neural(conll, tmp_path / "ner.npz", vectors=vectors)
+
+
+def test_delta_tuning_moves_only_the_train_words_and_adds_the_ones_the_news_lacks(tmp_path):
+    pytest.importorskip("torch")
+    from rasd.ner_neural_train import NeuralOptions, train_neural
+
+    conll = tmp_path / "train.txt"
+    lines = []
+    for words, tags in SENTENCES * 2:
+        lines += [f"{w} {t}" for w, t in zip(words.split(), tags.split(), strict=True)]
+        lines.append("")
+    conll.write_text("\n".join(lines), encoding="utf-8")
+    news = ["زار", "محمد", "القاهرة", "بيروت", "دمشق"]
+    vectors = np.random.default_rng(0).normal(size=(len(news), 8)).astype(np.float32)
+    options = NeuralOptions(
+        hidden=6, char_filters=4, char_dim=4, epochs=3, word_tuning="delta", delta_dropout=0.2
+    )
+    out = tmp_path / "ner.npz"
+    train_neural(conll, out, (news, vectors), options=options, resources=Resources())
+    tagger = NeuralTagger.load(out)
+    table = tagger.net.w["word_emb"]
+    row = tagger.encoder.words
+    start = vectors.astype(np.float16).astype(np.float32)
+    assert np.array_equal(table[row["بيروت"]], start[3])  # not in the train split: frozen
+    assert not np.allclose(table[row["محمد"]], start[1])  # a train word: corrected
+    assert "أحمد" not in row  # normalised: the train split's word is احمد
+    assert {"احمد", "علي", "غادر"} <= set(row)  # train words the news lacks get rows
+
+
+def test_a_train_word_the_news_lacks_starts_at_its_clitic_stems_vector():
+    from rasd.ner_neural import WordEncoder
+    from rasd.ner_neural_train import _word_matrix
+
+    news = ["القاهرة", "زار"]
+    vectors = np.array([[1.0, 2.0], [3.0, 4.0]], dtype=np.float32)
+    words = ["<pad>", "<unk>", *news, "والقاهرة", "غادر"]
+    matrix = _word_matrix((news, vectors), words, WordEncoder({}, {}, Resources()))
+    assert matrix[4].tolist() == [1.0, 2.0]  # و + القاهرة
+    assert matrix[5].tolist() == [0.0, 0.0]  # no stem known: as UNK
+
+
+def test_fasttext_vectors_cover_the_extra_words_and_are_reproducible():
+    pytest.importorskip("gensim")
+    from rasd.ner_vectors import VectorOptions, learn_vectors
+
+    texts = ["زار الرئيس محمد القاهرة وزار الوزير دمشق اليوم"] * 30
+    options = VectorOptions(kind="fasttext", dimensions=8, min_count=5, epochs=2, buckets=1000)
+    words, vectors = learn_vectors(iter(texts), options, extra_words=["القاهرية", "زار"])
+    again = learn_vectors(iter(texts), options, extra_words=["القاهرية", "زار"])
+    assert words[-1] == "القاهرية"  # the news lacks it: built from its n-grams
+    assert words.count("زار") == 1
+    assert vectors.shape == (len(words), 8)
+    assert np.all(np.isfinite(vectors))
+    assert np.abs(vectors[-1]).sum() > 0
+    assert again[0] == words
+    assert np.array_equal(again[1], vectors)

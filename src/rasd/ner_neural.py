@@ -79,13 +79,21 @@ class WordEncoder:
             len(PROCLITIC_PREFIXES) + 1,
         )
 
+    def word_id(self, norm: str) -> int:
+        """The word's row in the vector table: its own, else its first clitic stem's, else UNK."""
+        return self._word_id(norm, clitic_candidates(norm) if norm.isalpha() else (norm,))
+
+    def _word_id(self, norm: str, stems: Sequence[str]) -> int:
+        word = self.words.get(norm)
+        if word is None:
+            word = next((self.words[s] for s in stems[1:] if s in self.words), UNK)
+        return word
+
     def encode(self, norm: str) -> tuple[int, list[int], list[int], list[float]]:
         """(word id, char ids, categorical ids, binary flags) of one normalised word."""
         res = self.resources
         stems = clitic_candidates(norm) if norm.isalpha() else (norm,)
-        word = self.words.get(norm)
-        if word is None:
-            word = next((self.words[s] for s in stems[1:] if s in self.words), UNK)
+        word = self._word_id(norm, stems)
         chars = [self.chars.get(c, UNK) for c in norm[:MAX_WORD_CHARS]] or [UNK]
         trig = res.triggers.get(norm) or next(
             (res.triggers[s] for s in stems[1:] if s in res.triggers), ""
@@ -120,9 +128,11 @@ class NeuralNet:
         w = {k: np.asarray(v, dtype=np.float32) for k, v in weights.items()}
         self.w = w
         self.hidden = w["lstm_f_hh"].shape[1]
-        conv = w["char_conv_w"]  # (filters, char dim, width)
-        self.char_width = conv.shape[2]
-        self.conv = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])
+        self.convs = []  # (width, (width · char dim, filters) matrix, bias) per CNN width
+        for i in range(len([k for k in w if k.startswith("char_conv_w")])):
+            conv = w[f"char_conv_w{i or ''}"]  # (filters, char dim, width)
+            flat = conv.transpose(2, 1, 0).reshape(-1, conv.shape[0])
+            self.convs.append((conv.shape[2], flat, w[f"char_conv_b{i or ''}"]))
         self.cat_tables = [w[f"cat_{name}"] for name in CATEGORICAL]
         hs = self.hidden
         gates = np.r_[0 : 2 * hs, 3 * hs : 4 * hs, 2 * hs : 3 * hs]  # torch's i f g o → i f o g
@@ -144,18 +154,17 @@ class NeuralNet:
         for i, e in enumerate(encoded):
             chars[i, : len(e[1])] = e[1]
         emb = w["char_emb"][chars]  # (n, L, C)
-        half = self.char_width // 2
-        padded = np.pad(emb, ((0, 0), (half, half), (0, 0)))
-        windows = np.concatenate(
-            [padded[:, k : k + longest] for k in range(self.char_width)], axis=2
-        )
-        conv = windows @ self.conv + w["char_conv_b"]
         lengths = np.array([len(e[1]) for e in encoded])
-        conv[np.arange(longest)[None, :] >= lengths[:, None]] = -np.inf
-        char_vec = np.tanh(conv.max(axis=1))
-        word_vec = w["word_emb"][np.array([e[0] for e in encoded])]
+        parts = [w["word_emb"][np.array([e[0] for e in encoded])]]
+        for width, flat, bias in self.convs:
+            half = width // 2
+            steps = longest + 2 * half - width + 1  # one more than the letters for even widths
+            padded = np.pad(emb, ((0, 0), (half, half), (0, 0)))
+            windows = np.concatenate([padded[:, k : k + steps] for k in range(width)], axis=2)
+            conv = windows @ flat + bias
+            conv[np.arange(steps)[None, :] >= lengths[:, None] + (steps - longest)] = -np.inf
+            parts.append(np.tanh(conv.max(axis=1)))
         cats = np.array([e[2] for e in encoded], dtype=np.int64)
-        parts = [word_vec, char_vec]
         parts += [table[cats[:, i]] for i, table in enumerate(self.cat_tables)]
         parts.append(np.array([e[3] for e in encoded], dtype=np.float32))
         x = np.concatenate(parts, axis=1)

@@ -1,12 +1,13 @@
 """Training the neural NER tagger (``rasd train ner --arch bilstm``) in torch, exported to numpy.
 
-The network: a character CNN, the frozen word vectors learned from unlabelled news
-(`rasd.ner_vectors`), and small embeddings of the CRF's cheap word features, into one BiLSTM
-whose outputs score the tags of a linear-chain CRF (loss and transitions below). Seeded, on
-``torch.set_num_threads(threads)`` threads; the epoch kept is the one with the best macro-F1 on
-the dev slice (the last ``dev_tail`` of the train split), or a fixed number of epochs when
-training on the whole split. Needs torch and gensim (the ``neural`` extra); the runtime,
-`rasd.ner_neural`, needs numpy only.
+The network: character CNNs of several widths, the word vectors learned from unlabelled news
+(`rasd.ner_vectors`; frozen, plus a trainable correction for the words the train split uses),
+and small embeddings of the CRF's cheap word features, into one BiLSTM whose outputs score the
+tags of a linear-chain CRF (loss and transitions below). Seeded, on
+``torch.set_num_threads(threads)`` threads; what is exported is a moving average of the weights;
+the epoch kept is the one with the best macro-F1 on the dev slice (the last ``dev_tail`` of the
+train split), or a fixed number of epochs when training on the whole split. Needs torch and
+gensim (the ``neural`` extra); the runtime, `rasd.ner_neural`, needs numpy only.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ class NeuralOptions:
 
     char_dim: int = 30
     char_filters: int = 50
-    char_width: int = 3
+    """Filters per width of the character CNN."""
+    char_widths: tuple[int, ...] = (2, 3, 4)
+    """Widths of the character CNN's filters (one convolution each, max-pooled, concatenated)."""
     cat_dims: tuple[int, ...] = (8, 8, 8, 16, 4, 4, 8)
     """Embedding sizes of `rasd.ner_neural.CATEGORICAL` features."""
     hidden: int = 100
     dropout: float = 0.5
-    word_dropout: float = 0.05
+    word_dropout: float = 0.1
     lr: float = 2e-3
     batch: int = 16
     epochs: int = 25
@@ -58,10 +61,20 @@ class NeuralOptions:
     """Torch threads. 1: on a shared 2-core machine two threads spin-wait on each other and
     cost ~10x the CPU time (measured, see BENCHMARKS.md)."""
     min_char_count: int = 3
-    tune_words: bool = False
-    """Fine-tune the word vectors, adding the train words the news lacks (seen at least
-    ``min_word_count`` times, random start); else the news vectors stay frozen."""
-    min_word_count: int = 2
+    word_tuning: str = "delta"
+    """How the news vectors learn from the train split. ``frozen``: not at all. ``delta``: the
+    news vectors stay frozen and a trainable correction, starting at zero, is added to the
+    words the train split uses (and the train words the news lacks get a row, starting at the
+    vector their clitic stem would give them); only those rows move, the rest of the 83k-word
+    table costs nothing. ``full``: the whole table is fine-tuned (dense Adam, 2x the CPU)."""
+    average: float = 0.998
+    """Export (and score on dev) an exponential moving average of the weights, this decay per
+    batch (0: the last weights): smooths the epoch-to-epoch noise of small-data training."""
+    delta_dropout: float = 0.0
+    """``delta``: the share of word types per batch trained without their correction, as the
+    runtime meets the words the train split lacks."""
+    min_word_count: int = 1
+    """Train words the news lacks get a row of their own from this many occurrences."""
 
 
 def _import_torch() -> Any:
@@ -76,9 +89,18 @@ def _import_torch() -> Any:
 
 
 def build_network(
-    vectors: Any, n_chars: int, cards: Sequence[int], n_tags: int, opts: NeuralOptions
+    vectors: Any,
+    n_chars: int,
+    cards: Sequence[int],
+    n_tags: int,
+    opts: NeuralOptions,
+    *,
+    tuned: Any = None,
 ) -> Any:
-    """The torch module (built inside a function so that importing this file needs no torch)."""
+    """The torch module (built inside a function so that importing this file needs no torch).
+
+    ``tuned`` (``word_tuning="delta"``): for each word id, the row of its trainable correction
+    (0: none, the word keeps its news vector)."""
     torch = _import_torch()
     nn = torch.nn
 
@@ -86,17 +108,28 @@ def build_network(
         def __init__(self) -> None:
             super().__init__()
             self.word_emb = nn.Embedding.from_pretrained(
-                vectors, freeze=not opts.tune_words, padding_idx=PAD
+                vectors, freeze=opts.word_tuning != "full", padding_idx=PAD
             )
+            self.word_delta = None
+            if tuned is not None:
+                self.register_buffer("tuned_rows", tuned)
+                self.word_delta = nn.Embedding(
+                    int(tuned.max()) + 1, vectors.shape[1], padding_idx=0
+                )
+                nn.init.zeros_(self.word_delta.weight)
             self.char_emb = nn.Embedding(n_chars, opts.char_dim, padding_idx=PAD)
-            self.char_conv = nn.Conv1d(
-                opts.char_dim, opts.char_filters, opts.char_width, padding=opts.char_width // 2
+            self.char_convs = nn.ModuleList(
+                nn.Conv1d(opts.char_dim, opts.char_filters, w, padding=w // 2)
+                for w in opts.char_widths
             )
             self.cats = nn.ModuleList(
                 nn.Embedding(c, d) for c, d in zip(cards, opts.cat_dims, strict=True)
             )
             width = (
-                vectors.shape[1] + opts.char_filters + sum(opts.cat_dims) + 2 * len(LEXICON_FLAGS)
+                vectors.shape[1]
+                + opts.char_filters * len(opts.char_widths)
+                + sum(opts.cat_dims)
+                + 2 * len(LEXICON_FLAGS)
             )
             self.lstm = nn.LSTM(width, opts.hidden, batch_first=True, bidirectional=True)
             self.drop = nn.Dropout(opts.dropout)
@@ -105,13 +138,26 @@ def build_network(
             self.crf_start = nn.Parameter(torch.zeros(n_tags))
             self.crf_end = nn.Parameter(torch.zeros(n_tags))
 
-        def word_inputs(self, words: Any, chars: Any, char_len: Any, cats: Any, flags: Any) -> Any:
+        def word_vectors(self, words: Any, keep: Any = None) -> Any:
+            """News vectors plus their corrections (``keep``: 0/1 per word, corrections
+            dropped where 0)."""
+            vec = self.word_emb(words)
+            if self.word_delta is not None:
+                delta = self.word_delta(self.tuned_rows[words])
+                vec = vec + (delta if keep is None else delta * keep[:, None])
+            return vec
+
+        def word_inputs(
+            self, words: Any, chars: Any, char_len: Any, cats: Any, flags: Any, *, keep: Any = None
+        ) -> Any:
             emb = self.char_emb(chars).transpose(1, 2)  # (n, C, L)
-            conv = self.char_conv(emb)
-            pad = torch.arange(chars.shape[1])[None, :] >= char_len[:, None]
-            conv = conv.masked_fill(pad[:, None, :], float("-inf"))
-            char_vec = torch.tanh(conv.max(dim=2).values)
-            parts = [self.word_emb(words), char_vec]
+            parts = [self.word_vectors(words, keep)]
+            for conv_layer in self.char_convs:
+                conv = conv_layer(emb)
+                extra = conv.shape[2] - chars.shape[1]  # 1 for even widths
+                pad = torch.arange(conv.shape[2])[None, :] >= (char_len + extra)[:, None]
+                conv = conv.masked_fill(pad[:, None, :], float("-inf"))
+                parts.append(torch.tanh(conv.max(dim=2).values))
             parts += [table(cats[:, i]) for i, table in enumerate(self.cats)]
             parts.append(flags)
             return torch.cat(parts, dim=1)
@@ -149,20 +195,24 @@ def crf_nll(emit: Any, tags: Any, lengths: Any, *, trans: Any, start: Any, end: 
 def export_weights(net: Any) -> dict[str, Any]:
     """The network's parameters under the names `rasd.ner_neural.NeuralNet` reads (float32; the
     frozen word vectors float16)."""
+    torch = _import_torch()
     lstm = net.lstm
+    with torch.no_grad():
+        table = net.word_vectors(torch.arange(net.word_emb.weight.shape[0]))
     weights = {
-        "word_emb": net.word_emb.weight.detach().numpy().astype(np.float16),
+        "word_emb": table.detach().numpy().astype(np.float16),
         "char_emb": net.char_emb.weight,
-        "char_conv_w": net.char_conv.weight,
-        "char_conv_b": net.char_conv.bias,
         "out_w": net.out.weight,
         "out_b": net.out.bias,
         "crf_trans": net.crf_trans,
         "crf_start": net.crf_start,
         "crf_end": net.crf_end,
     }
-    for name, table in zip(CATEGORICAL, net.cats, strict=True):
-        weights[f"cat_{name}"] = table.weight
+    for i, conv in enumerate(net.char_convs):
+        weights[f"char_conv_w{i or ''}"] = conv.weight
+        weights[f"char_conv_b{i or ''}"] = conv.bias
+    for name, cat in zip(CATEGORICAL, net.cats, strict=True):
+        weights[f"cat_{name}"] = cat.weight
     for side, suffix in (("f", ""), ("b", "_reverse")):
         weights[f"lstm_{side}_ih"] = getattr(lstm, f"weight_ih_l0{suffix}")
         weights[f"lstm_{side}_hh"] = getattr(lstm, f"weight_hh_l0{suffix}")
@@ -234,8 +284,16 @@ def _step(net: Any, data: _Data, batch: list[int], opts: NeuralOptions) -> Any:
     words = data.words[types]
     if opts.word_dropout > 0:
         words = torch.where(torch.rand(len(words)) < opts.word_dropout, UNK, words)
+    keep = None
+    if opts.delta_dropout > 0:  # train as the runtime sees words the train split lacks
+        keep = (torch.rand(len(words)) >= opts.delta_dropout).float()
     reps = net.word_inputs(
-        words, data.chars[types], data.char_len[types], data.cats[types], data.flags[types]
+        words,
+        data.chars[types],
+        data.char_len[types],
+        data.cats[types],
+        data.flags[types],
+        keep=keep,
     )
     emit = net.emissions(net.drop(reps[inverse]), lengths)
     return crf_nll(emit, tags, lengths, trans=net.crf_trans, start=net.crf_start, end=net.crf_end)
@@ -251,11 +309,45 @@ def _vocabularies(
             counts.update(token_norm(t))
     chars = sorted(c for c, n in counts.items() if n >= opts.min_char_count)
     extra: list[str] = []
-    if opts.tune_words:
+    if opts.word_tuning != "frozen":
         known = set(vectors_words)
         seen = Counter(token_norm(t) for tokens, _ in sentences for t in tokens)
         extra = sorted(w for w, n in seen.items() if n >= opts.min_word_count and w not in known)
     return ["<pad>", "<unk>", *vectors_words, *extra], ["<pad>", "<unk>", *chars]
+
+
+def _word_matrix(
+    vectors: tuple[list[str], Any], words: Sequence[str], chars_only: WordEncoder
+) -> Any:
+    """The starting word table: PAD and UNK zero, the news vectors, then the train words the
+    news lacks at the vector their clitic stem has (else zero, as UNK), i.e. where the runtime
+    would put them without a row of their own; rounded through float16 as the runtime reads it."""
+    news = {w: i for i, w in enumerate(vectors[0])}
+    matrix = np.zeros((len(words), vectors[1].shape[1]), dtype=np.float32)
+    matrix[2 : 2 + len(news)] = vectors[1]
+    stems = WordEncoder({w: i + 2 for w, i in news.items()}, chars_only.chars, chars_only.resources)
+    for row in range(2 + len(news), len(words)):
+        matrix[row] = matrix[stems.word_id(words[row])]
+    return matrix.astype(np.float16).astype(np.float32)
+
+
+def _tuned_rows(data: _Data, n_words: int) -> Any:
+    """For each word id, its row in the trainable correction (1…) if the train split uses it
+    (directly or as the clitic stem of a train word), else 0."""
+    torch = _import_torch()
+    used = sorted({int(i) for i in data.words.tolist()} - {PAD, UNK})
+    tuned = torch.zeros(n_words, dtype=torch.long)
+    tuned[used] = torch.arange(1, len(used) + 1)
+    log.info("%d train words get a trainable correction", len(used))
+    return tuned
+
+
+def _dev_scores(tagger: NeuralTagger, dev: Sequence[Sentence]) -> dict[str, float]:
+    from rasd.evaluate.ner import score_sentences
+
+    predicted = tagger.tag_sentences([[token_norm(t) for t in toks] for toks, _ in dev])
+    report = score_sentences([tags for _, tags in dev], predicted)
+    return {"dev_macro_f1": report["macro"]["f1"], "dev_micro_f1": report["micro"]["f1"]}
 
 
 def train_neural(
@@ -267,7 +359,6 @@ def train_neural(
     resources: Resources | None = None,
 ) -> dict[str, Any]:
     """Train on ``train`` (CoNLL) with word ``vectors`` (words, matrix) and write ``out``."""
-    from rasd.evaluate.ner import score_sentences
     from rasd.ner_train import TrainOptions, split_dev
 
     torch = _import_torch()
@@ -279,22 +370,25 @@ def train_neural(
     res = resources or Resources.load(out_path)
     fit, dev = split_dev(read_conll(train), TrainOptions(dev_tail=options.dev_tail))
     words, chars = _vocabularies(vectors[0], fit, options)
-    matrix = np.zeros((len(words), vectors[1].shape[1]), dtype=np.float32)
-    news = 2 + len(vectors[0])
-    matrix[2:news] = vectors[1]
-    scale = float(vectors[1].std()) if len(vectors[0]) else 0.1
-    matrix[news:] = np.random.default_rng(options.seed).normal(
-        0, scale, (len(words) - news, matrix.shape[1])
-    )
-    matrix = matrix.astype(np.float16).astype(np.float32)  # what the runtime will read
-    encoder = WordEncoder(
-        {w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(chars)}, res
-    )
+    char_ids = {c: i for i, c in enumerate(chars)}
+    matrix = _word_matrix(vectors, words, WordEncoder({}, char_ids, res))
+    encoder = WordEncoder({w: i for i, w in enumerate(words)}, char_ids, res)
     data = _Data(encoder, fit)
+    tuned = _tuned_rows(data, len(words)) if options.word_tuning == "delta" else None
     net = build_network(
-        torch.from_numpy(matrix), len(chars), encoder.cardinalities(), len(TAGS), options
+        torch.from_numpy(matrix),
+        len(chars),
+        encoder.cardinalities(),
+        len(TAGS),
+        options,
+        tuned=tuned,
     )
     optimiser = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=options.lr)
+    averaged = None
+    if options.average > 0:
+        from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+        averaged = AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(options.average))
     config = {"tags": list(TAGS), "words": words, "chars": chars}
     best: tuple[float, int, dict[str, Any]] = (-1.0, 0, {})
     history = []
@@ -307,16 +401,16 @@ def train_neural(
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             optimiser.step()
+            if averaged is not None:
+                averaged.update_parameters(net)
             total += float(loss.detach())
         net.eval()
-        weights = export_weights(net)
+        weights = export_weights(net if averaged is None else averaged.module)
         row: dict[str, Any] = {"epoch": epoch, "loss": round(total, 1)}
         if dev:
             # the network's own dev score: plain Viterbi, no bias, no document post-pass
-            tagger = NeuralTagger(out_path, weights, config, res, options=DocumentOptions())
-            predicted = tagger.tag_sentences([[token_norm(t) for t in toks] for toks, _ in dev])
-            report = score_sentences([tags for _, tags in dev], predicted)
-            row.update(dev_macro_f1=report["macro"]["f1"], dev_micro_f1=report["micro"]["f1"])
+            plain = NeuralTagger(out_path, weights, config, res, options=DocumentOptions())
+            row.update(_dev_scores(plain, dev))
         row["cpu_seconds"] = round(time.process_time() - started)
         history.append(row)
         log.info("epoch %s", row)
@@ -365,7 +459,7 @@ def train_ner_neural(
     ``news`` too when none lie beside ``out``; then train and export the tagger."""
     from rasd.errors import InputError
     from rasd.ner import clusters_path
-    from rasd.ner_train import learn_and_write_clusters
+    from rasd.ner_train import TrainOptions, learn_and_write_clusters, split_dev
 
     started = time.process_time()
     out_path = Path(out)
@@ -376,7 +470,9 @@ def train_ner_neural(
 
         if not clusters_path(out_path).exists():
             learn_and_write_clusters(news, out_path)
-        learned = learn_vectors(iter_news_texts(news))
+        fit, _ = split_dev(read_conll(train), TrainOptions(dev_tail=options.dev_tail))
+        train_words = {token_norm(t) for tokens, _ in fit for t in tokens}  # not the dev slice's
+        learned = learn_vectors(iter_news_texts(news), extra_words=train_words)
         summary["vectors_cpu_seconds"] = round(time.process_time() - started)
         if vectors is not None:
             save_vectors(vectors, *learned)
