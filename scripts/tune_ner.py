@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rasd.ner import MODEL_PATH, clusters_path
+from rasd.ner_features import MODEL_PATH, clusters_path
 from rasd.ner_train import TrainOptions, train_ner
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from rasd.ner import DATA_DIR, MODEL_PATH, Resources, clusters_path
+from rasd.ner_features import DATA_DIR, MODEL_PATH, Resources, clusters_path
 from tests.conftest import ROOT, SHARED, shared_path
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rasd.document import Document
 from rasd.errors import InputError
 from rasd.evaluate.ner import evaluate_ner
-from rasd.ner import CRF_DOCUMENT_OPTIONS, Resources, Tagger, TagOptions, sentence_chunks
+from rasd.ner import CRF_DOCUMENT_OPTIONS, Tagger, TagOptions, sentence_chunks
 from rasd.ner_document import (
     TAGS,
     DocumentOptions,
@@ -26,6 +26,7 @@ from rasd.ner_document import (
     sure_o_cutoff,
     variants,
 )
+from rasd.ner_features import Resources
 from rasd.text import normalise_text, segment
 from tests.conftest import ROOT
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from rasd.errors import ModelDataError
-from rasd.ner import NEURAL_MODEL_PATH, Resources, Tagger, load_tagger, tag_tokens
+from rasd.ner import NEURAL_MODEL_PATH, Tagger, load_tagger, tag_tokens
+from rasd.ner_features import Resources
 from rasd.ner_neural import NeuralNet, NeuralTagger
 
 SENTENCES = [

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from rasd.document import Document
 from rasd.entities import PROCLITICS, Resources, _best_lexicon_match, _trigger_mention
-from rasd.ner import MODEL_PATH, Featurizer, Tagger
-from rasd.ner import Resources as NerResources
+from rasd.ner import Tagger
+from rasd.ner_features import MODEL_PATH, Featurizer
+from rasd.ner_features import Resources as NerResources
 from rasd.text import clitic_candidates, segment
 
 SENTENCES = [

@@ -8,8 +8,9 @@ import pytest
 
 from rasd.cli import main
 from rasd.errors import InputError
-from rasd.ner import Tagger, clusters_path, tag_tokens
+from rasd.ner import Tagger, tag_tokens
 from rasd.ner_clusters import ClusterOptions, learn_clusters, read_clusters, write_clusters
+from rasd.ner_features import clusters_path
 from rasd.ner_train import TrainOptions, split_dev
 
 SENTENCES = [

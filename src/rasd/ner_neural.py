@@ -23,19 +23,15 @@ import numpy as np
 
 from rasd.document import Document, Entity
 from rasd.errors import ModelDataError
-from rasd.ner import (
-    MAX_SENTENCE_TOKENS,
+from rasd.ner import MAX_SENTENCE_TOKENS, chunk_entities, chunk_starts, repair_iob, sentence_chunks
+from rasd.ner_document import TAGS, DocumentOptions, Scored, decode_document, stop_words
+from rasd.ner_features import (
     PROCLITIC_PREFIXES,
     SHAPE_KINDS,
     Resources,
-    chunk_entities,
-    chunk_starts,
     proclitic_prefix,
-    repair_iob,
-    sentence_chunks,
     shape_kind,
 )
-from rasd.ner_document import TAGS, DocumentOptions, Scored, decode_document, stop_words
 from rasd.text import clitic_candidates
 
 MAX_WORD_CHARS = 24

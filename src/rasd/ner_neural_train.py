@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from rasd.errors import ModelDataError
-from rasd.ner import MAX_SENTENCE_TOKENS, Resources, token_norm
+from rasd.ner import MAX_SENTENCE_TOKENS, token_norm
 from rasd.ner_document import DocumentOptions
+from rasd.ner_features import Resources
 from rasd.ner_neural import CATEGORICAL, LEXICON_FLAGS, PAD, UNK, NeuralTagger, WordEncoder
 from rasd.ner_train import Sentence, read_conll
 
@@ -458,7 +459,7 @@ def train_ner_neural(
     ``vectors`` when given), or read them from ``vectors``; learn the word clusters from
     ``news`` too when none lie beside ``out``; then train and export the tagger."""
     from rasd.errors import InputError
-    from rasd.ner import clusters_path
+    from rasd.ner_features import clusters_path
     from rasd.ner_train import TrainOptions, learn_and_write_clusters, split_dev
 
     started = time.process_time()

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rasd.errors import InputError
-from rasd.ner import Featurizer, Resources, clusters_path, token_norm
+from rasd.ner import token_norm
+from rasd.ner_features import Featurizer, Resources, clusters_path
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ import json
 import sys
 from typing import Any
 
-from rasd.ner import MODEL_PATH, NEURAL_MODEL_PATH
+from rasd.ner import NEURAL_MODEL_PATH
+from rasd.ner_features import MODEL_PATH
 
 
 def register(subparsers: Any) -> None:
