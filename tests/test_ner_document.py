@@ -301,3 +301,13 @@ def test_cli_eval_ner_document_sentences(tmp_path, capsys):
                  "--errors", str(errors)])  # fmt: skip
     assert code == 0
     assert "documents of 2 consecutive sentences" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "two"])
+def test_cli_eval_ner_rejects_a_bad_group_size_as_usage(tmp_path, capsys, value):
+    from rasd.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["eval", "ner", "--conll", str(_conll(tmp_path, 2)), "--document-sentences", value])
+    assert stop.value.code == 2  # a usage error, named by argparse
+    assert "--document-sentences" in capsys.readouterr().err

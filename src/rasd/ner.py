@@ -6,8 +6,8 @@ Features of a token (`rasd.ner_features`): its normalised form, clitic-stripped 
 and suffixes, shape, membership in the bundled name lexicons and trigger lists (``ner_data/``), and
 the word clusters learned from unlabelled news (``models/ner.clusters.tsv``); the same for its
 neighbours (±2), plus word bigrams. Everything about one word is computed once and cached, so
-tagging is a matter of gluing cached lists together. Tags are IOB2 over ANERcorp's PERS / LOC / ORG / MISC; `Tagger.tag`
-reports mentions as `Entity` with labels PER / LOC / ORG / MISC.
+tagging is a matter of gluing cached lists together. Tags are IOB2 over ANERcorp's PERS / LOC /
+ORG / MISC; `Tagger.tag` reports mentions as `Entity` with labels PER / LOC / ORG / MISC.
 """
 
 from __future__ import annotations

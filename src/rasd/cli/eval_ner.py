@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rasd.cli.argtypes import positive
 from rasd.cli.eval import add_common_options, emit
 from rasd.evaluate.ner import evaluate_ner, render_table
 from rasd.ner import load_tagger
@@ -21,7 +22,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--model", metavar="FILE", help="a trained model (default: the bundled one)")
     p.add_argument(
         "--document-sentences",
-        type=int,
+        type=positive,
         default=1,
         metavar="N",
         help="tag N consecutive sentences as one document, so the document-level post-pass "
