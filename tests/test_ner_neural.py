@@ -68,16 +68,22 @@ def test_viterbi_and_marginals_match_brute_force_on_a_padded_batch(seed):
             assert probs[row, i] == pytest.approx(expected, abs=1e-5)
 
 
+def _train_file(tmp_path, *, repeat: int):
+    """`SENTENCES`, ``repeat`` times over, as a CoNLL training file."""
+    conll = tmp_path / "train.txt"
+    lines = []
+    for words, tags in SENTENCES * repeat:
+        lines += [f"{w} {t}" for w, t in zip(words.split(), tags.split(), strict=True)]
+        lines.append("")
+    conll.write_text("\n".join(lines), encoding="utf-8")
+    return conll
+
+
 def _tiny_model(tmp_path, epochs: int = 1, **settings):
     pytest.importorskip("torch")
     from rasd.ner_neural_train import NeuralOptions, train_neural
 
-    conll = tmp_path / "train.txt"
-    lines = []
-    for words, tags in SENTENCES * 4:
-        lines += [f"{w} {t}" for w, t in zip(words.split(), tags.split(), strict=True)]
-        lines.append("")
-    conll.write_text("\n".join(lines), encoding="utf-8")
+    conll = _train_file(tmp_path, repeat=4)
     rng = np.random.default_rng(0)
     words = ["زار", "محمد", "القاهرة", "دمشق", "في"]
     vectors = rng.normal(size=(len(words), 8)).astype(np.float32)
@@ -232,13 +238,7 @@ def test_cli_trains_the_bilstm_from_saved_vectors(tmp_path, capsys):
     from rasd.cli import main
     from rasd.ner_neural_train import load_vectors, save_vectors
 
-    conll = tmp_path / "train.txt"
-    lines = [
-        f"{w} {t}"
-        for words, tags in SENTENCES * 2
-        for w, t in [*zip(words.split(), tags.split(), strict=True), ("", "")]
-    ]
-    conll.write_text("\n".join(line.strip() for line in lines), encoding="utf-8")
+    conll = _train_file(tmp_path, repeat=2)
     vectors = tmp_path / "vectors.npz"
     words = ["زار", "محمد", "القاهرة"]
     save_vectors(vectors, words, np.eye(3, 4, dtype=np.float32))
@@ -283,12 +283,7 @@ def test_delta_tuning_moves_only_the_train_words_and_adds_the_ones_the_news_lack
     pytest.importorskip("torch")
     from rasd.ner_neural_train import NeuralOptions, train_neural
 
-    conll = tmp_path / "train.txt"
-    lines = []
-    for words, tags in SENTENCES * 2:
-        lines += [f"{w} {t}" for w, t in zip(words.split(), tags.split(), strict=True)]
-        lines.append("")
-    conll.write_text("\n".join(lines), encoding="utf-8")
+    conll = _train_file(tmp_path, repeat=2)
     news = ["زار", "محمد", "القاهرة", "بيروت", "دمشق"]
     vectors = np.random.default_rng(0).normal(size=(len(news), 8)).astype(np.float32)
     options = NeuralOptions(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -157,9 +157,7 @@ class Tagger:
     def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for the sentences of one document (normalised words; long ones chunked),
         with the recall-aware decoding and document post-pass of ``options.document``."""
-        chunks = [s[a : a + MAX_SENTENCE_TOKENS] for s in sentences for a in chunk_starts(s)]
-        tags = iter(self._decode_document(chunks)[0])
-        return [[t for _ in chunk_starts(s) for t in next(tags)] for s in sentences]
+        return document_tags(self._decode_document, sentences)
 
     def _decode_document(
         self, chunks: Sequence[Sequence[str]]
@@ -223,17 +221,36 @@ class Tagger:
     def tag(self, doc: Document) -> list[Entity]:
         """Entity mentions (PER/LOC/ORG/MISC, ``source="model"``) over whole original tokens, each
         scored with the lowest marginal probability of its tokens' tags."""
-        chunks = sentence_chunks(doc)
-        tags, scored = self._decode_document([[t.norm for t in chunk] for chunk in chunks])
-        entities: list[Entity] = []
-        for chunk, chunk_tags, sent in zip(chunks, tags, scored, strict=True):
-            entities += chunk_entities(doc.text, chunk, chunk_tags, sent.probs)
-        return entities
+        return document_entities(self._decode_document, doc)
 
 
 def chunk_starts(norms: Sequence[str]) -> range:
     """Where each chunk of at most `MAX_SENTENCE_TOKENS` words of a sentence starts."""
     return range(0, len(norms), MAX_SENTENCE_TOKENS)
+
+
+DecodeChunks = Callable[[Sequence[Sequence[str]]], tuple[list[list[str]], list[Scored]]]
+"""A tagger's document decoding: chunks of at most `MAX_SENTENCE_TOKENS` normalised words, all
+of one document → their IOB2 tags (after the document post-pass) and their scores."""
+
+
+def document_tags(decode: DecodeChunks, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+    """IOB2 tags for the sentences of one document: long sentences cut into chunks, the chunks
+    decoded together by ``decode``, and each sentence's tags glued back."""
+    chunks = [s[a : a + MAX_SENTENCE_TOKENS] for s in sentences for a in chunk_starts(s)]
+    tags = iter(decode(chunks)[0])
+    return [[t for _ in chunk_starts(s) for t in next(tags)] for s in sentences]
+
+
+def document_entities(decode: DecodeChunks, doc: Document) -> list[Entity]:
+    """Entity mentions of a document (``source="model"``) over whole original tokens, its
+    sentence chunks decoded together by ``decode``, each scored as `chunk_entities` says."""
+    chunks = sentence_chunks(doc)
+    tags, scored = decode([[t.norm for t in chunk] for chunk in chunks])
+    entities: list[Entity] = []
+    for chunk, chunk_tags, sent in zip(chunks, tags, scored, strict=True):
+        entities += chunk_entities(doc.text, chunk, chunk_tags, sent.probs)
+    return entities
 
 
 def chunk_entities(

@@ -23,7 +23,13 @@ import numpy as np
 
 from rasd.document import Document, Entity
 from rasd.errors import ModelDataError
-from rasd.ner import MAX_SENTENCE_TOKENS, chunk_entities, chunk_starts, repair_iob, sentence_chunks
+from rasd.ner import (
+    MAX_SENTENCE_TOKENS,
+    chunk_starts,
+    document_entities,
+    document_tags,
+    repair_iob,
+)
 from rasd.ner_document import TAGS, DocumentOptions, Scored, decode_document, stop_words
 from rasd.ner_features import (
     PROCLITIC_PREFIXES,
@@ -369,9 +375,7 @@ class NeuralTagger:
     def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for the sentences of one document (normalised words; long ones chunked),
         with the recall-aware decoding and document post-pass of ``options``."""
-        chunks = [s[a : a + MAX_SENTENCE_TOKENS] for s in sentences for a in chunk_starts(s)]
-        tags = iter(self._decode_document(chunks)[0])
-        return [[t for _ in chunk_starts(s) for t in next(tags)] for s in sentences]
+        return document_tags(self._decode_document, sentences)
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """IOB2 tags for many independent sentences of normalised words (each its own document
@@ -392,9 +396,4 @@ class NeuralTagger:
     def tag(self, doc: Document) -> list[Entity]:
         """Entity mentions (PER/LOC/ORG/MISC, ``source="model"``) over whole original tokens, each
         scored with the lowest marginal probability of its tokens' tags."""
-        chunks = sentence_chunks(doc)
-        tags, scored = self._decode_document([[t.norm for t in chunk] for chunk in chunks])
-        entities: list[Entity] = []
-        for chunk, chunk_tags, sent in zip(chunks, tags, scored, strict=True):
-            entities += chunk_entities(doc.text, chunk, chunk_tags, sent.probs)
-        return entities
+        return document_entities(self._decode_document, doc)
