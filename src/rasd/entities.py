@@ -22,7 +22,7 @@ from functools import cache
 
 from rasd.document import Document, Entity, Token
 from rasd.errors import ModelDataError
-from rasd.lexicon import proclitic_only, read_table
+from rasd.lexicon import frequent_words, proclitic_only, read_table
 from rasd.names import NameLexicon, transliterate
 from rasd.pipeline import stage
 from rasd.places import (
@@ -167,12 +167,10 @@ class Resources:
 
 @cache
 def _builtin_resources() -> Resources:
-    stats = read_table("snn_word_stats.tsv")
-    frequent = {row[0] for _, row in zip(range(4000), stats, strict=False)}
     stop = {row[0] for row in read_table("stoplist.txt")}
     triggers = Triggers.from_rows(read_table("triggers.tsv"))
     return Resources(
-        Gazetteer.builtin(), NameLexicon.builtin(), frozenset(frequent | stop), triggers
+        Gazetteer.builtin(), NameLexicon.builtin(), frequent_words(4000) | stop, triggers
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from importlib import resources
 from typing import Generic, TypeVar
 
@@ -37,6 +38,14 @@ def read_table(name: str) -> Iterator[list[str]]:
     for line in text.splitlines():
         if line and not line.startswith("#"):
             yield line.split("\t")
+
+
+@cache
+def frequent_words(limit: int) -> frozenset[str]:
+    """The ``limit`` most frequent SaudiNewsNet words (``snn_word_stats.tsv``, most frequent
+    first): not names on their own, for the entities stage and the NER post-pass alike."""
+    rows = zip(range(limit), read_table("snn_word_stats.tsv"), strict=False)
+    return frozenset(row[0] for _, row in rows)
 
 
 def phrase_key(text: str) -> tuple[str, ...]:

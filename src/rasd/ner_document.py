@@ -24,10 +24,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from rasd.lexicon import frequent_words
 
 TAGS = ("O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 """The order of the columns of a marginal matrix."""
@@ -208,15 +210,6 @@ def bare(word: str) -> str:
     return min(variants(word), key=len)
 
 
-@cache
-def common_words(limit: int) -> frozenset[str]:
-    """The ``limit`` most frequent SaudiNewsNet words (``entities_data/snn_word_stats.tsv``)."""
-    from rasd.lexicon import read_table
-
-    rows = zip(range(limit), read_table("snn_word_stats.tsv"), strict=False)
-    return frozenset(row[0] for _, row in rows)
-
-
 # --------------------------------------------------------------------------- the document
 
 
@@ -241,7 +234,7 @@ def decode_document(
 
 def stop_words(options: DocumentOptions, triggers: Iterable[str]) -> frozenset[str]:
     """The frequent news words and a tagger's trigger words: never carried over alone."""
-    return common_words(options.common_words) | frozenset(triggers)
+    return frequent_words(options.common_words) | frozenset(triggers)
 
 
 def make_consistent(
