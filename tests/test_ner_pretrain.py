@@ -43,7 +43,7 @@ def _pretrain(tmp_path, **schedule):
     sentences = news_sentences(iter(NEWS), 10_000)
     vectors = np.random.default_rng(0).normal(size=(len(VECTOR_WORDS), 8)).astype(np.float32)
     options = NeuralOptions(hidden=6, char_filters=4, char_dim=5, char_widths=(2, 3))
-    plan = PretrainOptions(batch=4, negatives=8, held_out=4, chunk_tokens=40, lr=0.02, **schedule)
+    plan = PretrainOptions(batch=4, negatives=8, held_out=4, chunk_tokens=100, lr=0.02, **schedule)
     weights, chars, summary = pretrain_encoder(
         sentences, (VECTOR_WORDS, vectors), Resources(), options=options, schedule=plan
     )
@@ -51,8 +51,8 @@ def _pretrain(tmp_path, **schedule):
 
 
 def test_language_model_trains_the_taggers_encoder_and_its_loss_falls(tmp_path):
-    _, weights, summary, _ = _pretrain(tmp_path, train_words=1500)
-    assert summary["words_trained"] >= 1500
+    _, weights, summary, _ = _pretrain(tmp_path, train_words=600)
+    assert summary["words_trained"] >= 600
     assert summary["passes"] > 1  # the tiny corpus is read more than once
     assert summary["chunks"][-1]["held_out_loss"] < summary["held_out_loss_start"]
     assert {"lstm.weight_hh_l0", "lstm.weight_hh_l0_reverse", "char_emb.weight"} <= set(weights)
@@ -139,3 +139,34 @@ def test_an_unreadable_encoder_is_a_clear_error(tmp_path):
     bad.write_bytes(b"not an encoder")
     with pytest.raises(ModelDataError, match="pretrained encoder"):
         load_encoder(bad)
+
+
+def test_pretrain_tagger_reads_the_news_pretrains_and_trains(tmp_path):
+    pytest.importorskip("torch")
+    from rasd.ner_neural_train import NeuralOptions
+    from rasd.ner_pretrain import PretrainOptions, pretrain_tagger
+
+    news = tmp_path / "news.txt"
+    news.write_text("\n".join(NEWS), encoding="utf-8")
+    vectors = (VECTOR_WORDS, np.ones((len(VECTOR_WORDS), 8), dtype=np.float32))
+    options = NeuralOptions(hidden=5, char_filters=3, char_dim=4, char_widths=(3,), epochs=1)
+    plan = PretrainOptions(batch=4, negatives=8, held_out=4, train_words=100)
+    out = tmp_path / "ner.npz"
+    summary = pretrain_tagger(
+        _train_file(tmp_path), out, vectors, news=news, options=options, schedule=plan
+    )
+    assert summary["pretraining"]["words_trained"] >= 100
+    assert summary["pretraining"]["read_cpu_seconds"] >= 0
+    assert out.is_file()
+    assert not list(tmp_path.glob("*encoder*"))  # the encoder lived in a temporary folder
+
+
+def test_cli_pretraining_without_news_exits_1(tmp_path, capsys):
+    pytest.importorskip("torch")
+    from rasd.cli import main
+    from rasd.ner_neural_train import save_vectors
+
+    vectors = save_vectors(tmp_path / "v.npz", ["زار"], np.ones((1, 4), dtype=np.float32))
+    args = ["train", "ner", "--train", str(_train_file(tmp_path)), "--vectors", str(vectors)]
+    assert main([*args, "--out", str(tmp_path / "ner.npz"), "--pretrain"]) == 1
+    assert "pass --news PATH" in capsys.readouterr().err

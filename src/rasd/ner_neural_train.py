@@ -474,10 +474,13 @@ def train_ner_neural(
     news: str | Path | None = None,
     vectors: str | Path | None = None,
     options: NeuralOptions = NeuralOptions(),
+    pretrain: Any = None,
 ) -> dict[str, Any]:
     """`rasd train ner --arch bilstm`: learn word vectors from ``news`` (and keep them in
     ``vectors`` when given), or read them from ``vectors``; learn the word clusters from
-    ``news`` too when none lie beside ``out``; then train and export the tagger."""
+    ``news`` too when none lie beside ``out``; with ``pretrain`` (`rasd.ner_pretrain.
+    PretrainOptions`), pretrain the encoder on ``news`` as a language model; then train and
+    export the tagger."""
     from rasd.errors import InputError
     from rasd.ner_features import clusters_path
     from rasd.ner_train import TrainOptions, learn_and_write_clusters, split_dev
@@ -501,6 +504,13 @@ def train_ner_neural(
         learned = load_vectors(vectors)
     else:
         raise InputError("the neural tagger needs word vectors: pass --news PATH or --vectors FILE")
-    summary.update(train_neural(train, out_path, learned, options=options))
+    if pretrain is not None:
+        from rasd.ner_pretrain import pretrain_tagger
+
+        summary.update(
+            pretrain_tagger(train, out_path, learned, news=news, options=options, schedule=pretrain)
+        )
+    else:
+        summary.update(train_neural(train, out_path, learned, options=options))
     summary["cpu_seconds"] = round(time.process_time() - started)
     return summary

@@ -24,16 +24,17 @@ import json
 import logging
 import math
 import random
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rasd.errors import ModelDataError
+from rasd.errors import InputError, ModelDataError
 from rasd.ner import MAX_SENTENCE_TOKENS
 from rasd.ner_features import Resources
 from rasd.ner_neural import PAD, UNK, WordEncoder
@@ -342,6 +343,58 @@ def _train_chunks(
         if chunks
         else "",
     }
+
+
+def pretrain_from_news(
+    news: str | Path,
+    vectors: tuple[list[str], Any],
+    encoder: str | Path,
+    resources: Resources,
+    *,
+    options: NeuralOptions | None = None,
+    schedule: PretrainOptions = PretrainOptions(),
+) -> dict[str, Any]:
+    """Read the news (`rasd.ner_clusters.iter_news_texts`), pretrain the encoder on it and write
+    it to ``encoder``; the summary of `pretrain_encoder` plus the reading's CPU time."""
+    from rasd.ner_clusters import iter_news_texts
+
+    started = time.process_time()
+    sentences = news_sentences(iter_news_texts(news), schedule.max_tokens)
+    read = time.process_time() - started
+    weights, chars, summary = pretrain_encoder(
+        sentences, vectors, resources, options=options, schedule=schedule
+    )
+    save_encoder(encoder, weights, chars)
+    summary["read_cpu_seconds"] = round(read, 1)
+    return summary
+
+
+def pretrain_tagger(
+    train: str | Path,
+    out: str | Path,
+    vectors: tuple[list[str], Any],
+    *,
+    news: str | Path | None,
+    options: NeuralOptions,
+    schedule: PretrainOptions,
+) -> dict[str, Any]:
+    """Pretrain the encoder on ``news`` (kept in a temporary file), then train the tagger on
+    ``train`` starting from it and write ``out``: `train_neural`'s summary plus the
+    pretraining's (``"pretraining"``)."""
+    from rasd.ner_neural_train import train_neural
+
+    if news is None:
+        raise InputError("pretraining the tagger's encoder needs the news: pass --news PATH")
+    resources = Resources.load(Path(out))
+    with tempfile.TemporaryDirectory() as tmp:
+        encoder = Path(tmp) / "encoder.npz"
+        pre = pretrain_from_news(
+            news, vectors, encoder, resources, options=options, schedule=schedule
+        )
+        tagger = replace(options, pretrained=str(encoder))
+        summary = train_neural(train, out, vectors, options=tagger, resources=resources)
+    summary["pretraining"] = pre
+    return summary
 
 
 def save_encoder(path: str | Path, weights: dict[str, Any], chars: Sequence[str]) -> Path:
