@@ -233,6 +233,25 @@ def test_batch_and_single_sentence_decoding_agree():
     assert [len(t) for t in together] == [len(s) for s in sentences]
 
 
+def test_the_word_cache_keeps_recent_words_and_stays_bounded():
+    tagger = load_tagger(NEURAL_MODEL_PATH)
+    assert isinstance(tagger, NeuralTagger)
+    sentences = [
+        ["قال", "الرئيس", "الأمريكي", "باراك", "أوباما", "إن", "واشنطن", "ستدعم", "الحكومة"],
+        ["وقالت", "وكالة", "رويترز", "إن", "الاشتباكات", "استمرت", "في", "دمشق"],
+    ]
+    expected = tagger.tag_sentences(sentences)
+    small = load_tagger(NEURAL_MODEL_PATH)
+    assert isinstance(small, NeuralTagger)
+    small._cache_size = 12
+    for sentence in sentences * 2:
+        assert small.tag_norms(sentence) == expected[sentences.index(sentence)]
+        assert set(sentence) <= small._cache.keys()  # the words just used stay
+    # 16 distinct words seen, the 12 most recently used kept (not all dropped when full)
+    assert len(small._cache) == 12
+    assert small._cache.keys() - set(sentences[1]) < set(sentences[0])
+
+
 def test_cli_trains_the_bilstm_from_saved_vectors(tmp_path, capsys):
     pytest.importorskip("torch")
     from rasd.cli import main

@@ -5,8 +5,9 @@ in numpy only (the model is trained in torch by `rasd.ner_neural_train` and expo
 A word's input — its pretrained news vector, a character CNN over its letters, and small
 embeddings of the cheap features the CRF also uses (name-lexicon and trigger flags, word
 clusters, shape, clitic prefix) — depends on the word alone, so its projection into both LSTM
-directions is computed once per word and cached. Per document the sentences (chunks of at most
-`MAX_SENTENCE_TOKENS`) are sorted longest first and run in batches of `BATCH_SENTENCES`: only
+directions is computed once per word and kept in a least-recently-used cache (50,000 words).
+Per document the sentences (chunks of at most `MAX_SENTENCE_TOKENS`) are sorted longest first
+and run in batches of `BATCH_SENTENCES`: only
 the recurrent ``h·W`` of both directions (one batched matmul over the sentences still running)
 is left in the time loop, and Viterbi and the marginals are vectorised over the batch.
 """
@@ -14,6 +15,7 @@ is left in the time loop, and Viterbi and the marginals are vectorised over the 
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -294,7 +296,7 @@ class NeuralTagger:
         self.net = NeuralNet(weights)
         if options.active:
             self._stop = stop_words(options, self.encoder.resources.triggers)
-        self._cache: dict[str, Any] = {}
+        self._cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = 50_000
         """Words whose input projections are kept (3.2 kB each: at most 160 MB)."""
 
@@ -319,18 +321,21 @@ class NeuralTagger:
     def _projections(self, sentences: Sequence[Sequence[str]], width: int) -> Any:
         """Word projections of sentences, by direction, padded to ``width`` (2, batch, width,
         4H); the backward direction's reversed within each sentence."""
-        missing = sorted({n for s in sentences for n in s if n not in self._cache})
+        cache = self._cache
+        words = {n for s in sentences for n in s}
+        for n in words & cache.keys():
+            cache.move_to_end(n)  # least recently used words are evicted first
+        missing = sorted(words - cache.keys())
         if missing:
-            if len(self._cache) + len(missing) > self._cache_size:
-                self._cache.clear()
-                missing = sorted({n for s in sentences for n in s})
             proj = self.net.word_inputs([self.encoder.encode(n) for n in missing])
-            self._cache.update(zip(missing, proj, strict=True))
+            cache.update(zip(missing, proj, strict=True))
         sizes = [len(s) for s in sentences]
         rows = np.repeat(np.arange(len(sentences)), sizes)
         cols = np.concatenate([np.arange(n) for n in sizes])
         rev = np.concatenate([np.arange(n - 1, -1, -1) for n in sizes])
-        flat = np.stack([self._cache[n] for s in sentences for n in s])
+        flat = np.stack([cache[n] for s in sentences for n in s])
+        while len(cache) > self._cache_size:
+            cache.popitem(last=False)
         half = flat.shape[1] // 2
         out = np.zeros((2, len(sentences), width, half), dtype=np.float32)
         out[0, rows, cols] = flat[:, :half]
