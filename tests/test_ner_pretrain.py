@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rasd.errors import ModelDataError
+from rasd.ner import MAX_SENTENCE_TOKENS
 from rasd.ner_features import Resources
 from rasd.ner_pretrain import news_sentences
 
@@ -27,6 +30,14 @@ VECTOR_WORDS = ["زار", "الرئيس", "محمد", "القاهرة", "دمش�
 )
 def test_news_sentences_are_the_tokenizers_normalised_words(text, expected):
     assert news_sentences(iter([text]), 1000) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=300), max_size=4))
+def test_news_sentences_of_any_text_are_bounded_runs_of_words(texts):
+    for sentence in news_sentences(iter(texts), 10_000):
+        assert 2 <= len(sentence) <= MAX_SENTENCE_TOKENS
+        assert all(sentence)  # no empty word
 
 
 def test_news_sentences_stop_after_the_article_that_reaches_the_word_limit():
