@@ -76,6 +76,11 @@ class NeuralOptions:
     runtime meets the words the train split lacks."""
     min_word_count: int = 1
     """Train words the news lacks get a row of their own from this many occurrences."""
+    pretrained: str = ""
+    """A language-model encoder (`rasd.ner_pretrain`) to start the character CNNs, categorical
+    embeddings and BiLSTM from ("": random start)."""
+    pretrained_lr: float = 1.0
+    """The learning rate of the pretrained parameters, as a share of ``lr``."""
 
 
 def _import_torch() -> Any:
@@ -343,6 +348,21 @@ def _tuned_rows(data: _Data, n_words: int) -> Any:
     return tuned
 
 
+def _param_groups(net: Any, chars: Sequence[str], options: NeuralOptions) -> list[dict[str, Any]]:
+    """The trainable parameters for Adam; with ``options.pretrained``, the encoder is loaded
+    from it first and its parameters get ``pretrained_lr`` times the learning rate."""
+    named = [(n, p) for n, p in net.named_parameters() if p.requires_grad]
+    if not options.pretrained:
+        return [{"params": [p for _, p in named]}]
+    from rasd.ner_pretrain import initialise_from_encoder
+
+    loaded = set(initialise_from_encoder(net, options.pretrained, chars))
+    return [
+        {"params": [p for n, p in named if n not in loaded]},
+        {"params": [p for n, p in named if n in loaded], "lr": options.lr * options.pretrained_lr},
+    ]
+
+
 def _dev_scores(tagger: NeuralTagger, dev: Sequence[Sentence]) -> dict[str, float]:
     from rasd.evaluate.ner import score_sentences
 
@@ -384,7 +404,7 @@ def train_neural(
         options,
         tuned=tuned,
     )
-    optimiser = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=options.lr)
+    optimiser = torch.optim.Adam(_param_groups(net, chars, options), lr=options.lr)
     averaged = None
     if options.average > 0:
         from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
@@ -454,10 +474,13 @@ def train_ner_neural(
     news: str | Path | None = None,
     vectors: str | Path | None = None,
     options: NeuralOptions = NeuralOptions(),
+    pretrain: Any = None,
 ) -> dict[str, Any]:
     """`rasd train ner --arch bilstm`: learn word vectors from ``news`` (and keep them in
     ``vectors`` when given), or read them from ``vectors``; learn the word clusters from
-    ``news`` too when none lie beside ``out``; then train and export the tagger."""
+    ``news`` too when none lie beside ``out``; with ``pretrain`` (`rasd.ner_pretrain.
+    PretrainOptions`), pretrain the encoder on ``news`` as a language model; then train and
+    export the tagger."""
     from rasd.errors import InputError
     from rasd.ner_features import clusters_path
     from rasd.ner_train import TrainOptions, learn_and_write_clusters, split_dev
@@ -481,6 +504,13 @@ def train_ner_neural(
         learned = load_vectors(vectors)
     else:
         raise InputError("the neural tagger needs word vectors: pass --news PATH or --vectors FILE")
-    summary.update(train_neural(train, out_path, learned, options=options))
+    if pretrain is not None:
+        from rasd.ner_pretrain import pretrain_tagger
+
+        summary.update(
+            pretrain_tagger(train, out_path, learned, news=news, options=options, schedule=pretrain)
+        )
+    else:
+        summary.update(train_neural(train, out_path, learned, options=options))
     summary["cpu_seconds"] = round(time.process_time() - started)
     return summary
