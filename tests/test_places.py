@@ -193,6 +193,15 @@ def test_an_indefinite_accusative_adjective_is_no_place(text, word, adjective):
         ("غزة", "ps-gaza"),
         ("مكة", "sa-mecca"),
         ("جنيف", "ch-geneva"),
+        ("القدس", "ps-jerusalem"),  # not Qods, a town in Iran also written القدس
+        ("تل أبيب", "il-tel-aviv"),
+        ("بروكسل", "be-brussels-capital"),
+        ("لوس أنجلوس", "us-los-angeles"),  # not Los Ángeles, Chile
+        ("سيدني", "au-sydney"),  # not Sydney, Nova Scotia
+        ("ميلانو", "it-milan-city"),
+        ("مومباي", "in-mumbai"),
+        ("أوروبا", "europe"),
+        ("إنجلترا", "gb-england"),
     ],
 )
 def test_capitals_frequent_in_news_are_still_places(name, link):
@@ -204,3 +213,18 @@ def test_capitals_frequent_in_news_are_still_places(name, link):
     assert [(e.surface, e.link) for e in doc.entities if e.label in ("GPE", "LOC")] == [
         (name, link)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عبر الشاعر عن هوى قديم في قصيدته",  # "passion", not Huế
+        "كشف الوزير عن اتفاق سري مع الشركة",  # "secret", not Surrey
+        "نشطت جماعات لوبي السلاح في الكونغرس",  # "lobby", not Lubei
+    ],
+)
+def test_common_words_that_dr5hn_spells_like_foreign_towns_are_no_places(text):
+    from rasd.pipeline import analyse
+
+    doc = analyse(text)
+    assert [e.surface for e in doc.entities if e.label in ("GPE", "LOC") and e.link] == []
