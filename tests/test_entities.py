@@ -134,6 +134,10 @@ def test_context_picks_the_namesake(text, country):
             "وزارة الصحة السعودية",
             "Ministry of Health of Saudi Arabia",
         ),
+        # a club named for its city is the club, not a place
+        ("فاز بايرن ميونيخ على ريال مدريد.", "بايرن ميونيخ", "FC Bayern Munich"),
+        ("فاز بايرن ميونيخ على ريال مدريد.", "ريال مدريد", "Real Madrid CF"),
+        ("قال بنك كريدي سويس إن…", "كريدي سويس", "Credit Suisse"),
     ],
 )
 def test_organisations(text, surface, english):

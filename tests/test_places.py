@@ -202,6 +202,8 @@ def test_an_indefinite_accusative_adjective_is_no_place(text, word, adjective):
         ("مومباي", "in-mumbai"),
         ("أوروبا", "europe"),
         ("إنجلترا", "gb-england"),
+        ("فرانكفورت", "de-frankfurt"),  # not Frankfort, South Africa
+        ("كوباني", "sy-kobani"),
     ],
 )
 def test_capitals_frequent_in_news_are_still_places(name, link):
@@ -221,6 +223,7 @@ def test_capitals_frequent_in_news_are_still_places(name, link):
         "عبر الشاعر عن هوى قديم في قصيدته",  # "passion", not Huế
         "كشف الوزير عن اتفاق سري مع الشركة",  # "secret", not Surrey
         "نشطت جماعات لوبي السلاح في الكونغرس",  # "lobby", not Lubei
+        "بلغ سعر الدولار ليرة ونصف",  # the currency, not Lira, Uganda
     ],
 )
 def test_common_words_that_dr5hn_spells_like_foreign_towns_are_no_places(text):
