@@ -17,7 +17,7 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,13 +168,17 @@ def build_network(
             parts.append(flags)
             return torch.cat(parts, dim=1)
 
-        def emissions(self, x: Any, lengths: Any) -> Any:
+        def states(self, x: Any, lengths: Any) -> Any:
+            """The BiLSTM's outputs (b, t, 2H) over padded inputs of the given lengths."""
             from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
             packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
             hidden, _ = self.lstm(packed)
             hidden, _ = pad_packed_sequence(hidden, batch_first=True, total_length=x.shape[1])
-            return self.out(self.drop(hidden))
+            return hidden
+
+        def emissions(self, x: Any, lengths: Any) -> Any:
+            return self.out(self.drop(self.states(x, lengths)))
 
     return Network()
 
@@ -276,23 +280,24 @@ class _Data:
         return out
 
 
-def _step(net: Any, data: _Data, batch: list[int], opts: NeuralOptions) -> Any:
+def batch_inputs(
+    net: Any, data: _Data, batch: list[int], *, word_dropout: float, delta_dropout: float = 0.0
+) -> tuple[Any, Any, Any]:
+    """(word inputs per position (b, t, D), word-type ids (b, t), lengths) of a batch of
+    sentences; word dropout (and ``delta`` dropout) drawn once per word type."""
     torch = _import_torch()
-    sents = [data.sentences[i] for i in batch]
-    lengths = torch.tensor([len(s[0]) for s in sents])
-    width = int(lengths.max())
-    ids = torch.zeros((len(sents), width), dtype=torch.long)
-    tags = torch.zeros((len(sents), width), dtype=torch.long)
-    for row, (words, gold) in enumerate(sents):
+    sents = [data.sentences[i][0] for i in batch]
+    lengths = torch.tensor([len(s) for s in sents])
+    ids = torch.zeros((len(sents), int(lengths.max())), dtype=torch.long)
+    for row, words in enumerate(sents):
         ids[row, : len(words)] = torch.tensor(words)
-        tags[row, : len(gold)] = torch.tensor(gold)
     types, inverse = torch.unique(ids, return_inverse=True)
     words = data.words[types]
-    if opts.word_dropout > 0:
-        words = torch.where(torch.rand(len(words)) < opts.word_dropout, UNK, words)
+    if word_dropout > 0:
+        words = torch.where(torch.rand(len(words)) < word_dropout, UNK, words)
     keep = None
-    if opts.delta_dropout > 0:  # train as the runtime sees words the train split lacks
-        keep = (torch.rand(len(words)) >= opts.delta_dropout).float()
+    if delta_dropout > 0:  # train as the runtime sees words the train split lacks
+        keep = (torch.rand(len(words)) >= delta_dropout).float()
     reps = net.word_inputs(
         words,
         data.chars[types],
@@ -301,7 +306,19 @@ def _step(net: Any, data: _Data, batch: list[int], opts: NeuralOptions) -> Any:
         data.flags[types],
         keep=keep,
     )
-    emit = net.emissions(net.drop(reps[inverse]), lengths)
+    return reps[inverse], ids, lengths
+
+
+def _step(net: Any, data: _Data, batch: list[int], opts: NeuralOptions) -> Any:
+    torch = _import_torch()
+    x, ids, lengths = batch_inputs(
+        net, data, batch, word_dropout=opts.word_dropout, delta_dropout=opts.delta_dropout
+    )
+    tags = torch.zeros_like(ids)
+    for row, i in enumerate(batch):
+        gold = data.sentences[i][1]
+        tags[row, : len(gold)] = torch.tensor(gold)
+    emit = net.emissions(net.drop(x), lengths)
     return crf_nll(emit, tags, lengths, trans=net.crf_trans, start=net.crf_start, end=net.crf_end)
 
 
@@ -309,17 +326,23 @@ def _vocabularies(
     vectors_words: Sequence[str], sentences: Sequence[Sentence], opts: NeuralOptions
 ) -> tuple[list[str], list[str]]:
     """(words: PAD, UNK, then the news words; chars: PAD, UNK, then chars frequent in train)."""
-    counts: Counter[str] = Counter()
-    for tokens, _ in sentences:
-        for t in tokens:
-            counts.update(token_norm(t))
-    chars = sorted(c for c, n in counts.items() if n >= opts.min_char_count)
+    chars = char_vocabulary(
+        (token_norm(t) for tokens, _ in sentences for t in tokens), opts.min_char_count
+    )
     extra: list[str] = []
     if opts.word_tuning != "frozen":
         known = set(vectors_words)
         seen = Counter(token_norm(t) for tokens, _ in sentences for t in tokens)
         extra = sorted(w for w, n in seen.items() if n >= opts.min_word_count and w not in known)
-    return ["<pad>", "<unk>", *vectors_words, *extra], ["<pad>", "<unk>", *chars]
+    return ["<pad>", "<unk>", *vectors_words, *extra], chars
+
+
+def char_vocabulary(words: Iterable[str], min_count: int) -> list[str]:
+    """PAD, UNK, then the characters seen at least ``min_count`` times in ``words``, sorted."""
+    counts: Counter[str] = Counter()
+    for word in words:
+        counts.update(word)
+    return ["<pad>", "<unk>", *sorted(c for c, n in counts.items() if n >= min_count)]
 
 
 def _word_matrix(

@@ -29,7 +29,6 @@ import math
 import random
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,7 +40,14 @@ from rasd.errors import InputError, ModelDataError
 from rasd.ner import MAX_SENTENCE_TOKENS
 from rasd.ner_features import Resources
 from rasd.ner_neural import PAD, UNK, WordEncoder
-from rasd.ner_neural_train import NeuralOptions, _Data, _import_torch, build_network
+from rasd.ner_neural_train import (
+    NeuralOptions,
+    _Data,
+    _import_torch,
+    batch_inputs,
+    build_network,
+    char_vocabulary,
+)
 from rasd.text import split_sentences, tokenize
 
 log = logging.getLogger(__name__)
@@ -99,14 +105,6 @@ def news_sentences(texts: Iterator[str], max_tokens: int) -> list[list[str]]:
     return out
 
 
-def _char_vocabulary(sentences: Sequence[Sequence[str]], min_count: int) -> list[str]:
-    counts: Counter[str] = Counter()
-    for sent in sentences:
-        for word in sent:
-            counts.update(word)
-    return ["<pad>", "<unk>", *sorted(c for c, n in counts.items() if n >= min_count)]
-
-
 def build_heads(dim: int, n_words: int, opts: NeuralOptions) -> Any:
     """The language model's output layer: a linear map per direction, a bias per word."""
     torch = _import_torch()
@@ -142,30 +140,12 @@ class _Corpus:
 
 
 def _hidden_states(net: Any, corpus: _Corpus, batch: list[int], word_dropout: float) -> Any:
-    """(LSTM outputs (b, t, 2H), target ids (b, t), lengths) of a batch of sentences."""
+    """(LSTM outputs (b, t, 2H), target ids (b, t)) of a batch of sentences."""
     torch = _import_torch()
-    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-
-    data = corpus.data
-    sents = [data.sentences[i][0] for i in batch]
-    lengths = torch.tensor([len(s) for s in sents])
-    ids = torch.zeros((len(sents), int(lengths.max())), dtype=torch.long)
-    for row, words in enumerate(sents):
-        ids[row, : len(words)] = torch.tensor(words)
-    types, inverse = torch.unique(ids, return_inverse=True)
-    words = data.words[types]
-    if word_dropout > 0:
-        words = torch.where(torch.rand(len(words)) < word_dropout, UNK, words)
-    reps = net.word_inputs(
-        words, data.chars[types], data.char_len[types], data.cats[types], data.flags[types]
-    )
-    x = net.drop(reps[inverse])
-    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-    hidden, _ = net.lstm(packed)
-    hidden, _ = pad_packed_sequence(hidden, batch_first=True, total_length=x.shape[1])
-    targets = corpus.targets[types][inverse]
+    x, ids, lengths = batch_inputs(net, corpus.data, batch, word_dropout=word_dropout)
+    hidden = net.states(net.drop(x), lengths)
     live = torch.arange(ids.shape[1])[None, :] < lengths[:, None]
-    return net.drop(hidden), torch.where(live, targets, PAD)
+    return net.drop(hidden), torch.where(live, corpus.targets[ids], PAD)
 
 
 def _directions(hidden: Any, targets: Any, heads: Any, size: int) -> list[tuple[Any, Any]]:
@@ -237,7 +217,7 @@ def pretrain_encoder(
             f"language-model pretraining got {len(sentences)} sentences of news, fewer than "
             f"the {schedule.held_out} it holds out; pass a larger news corpus"
         )
-    chars = _char_vocabulary(sentences, schedule.min_char_count)
+    chars = char_vocabulary((w for sent in sentences for w in sent), schedule.min_char_count)
     words = ["<pad>", "<unk>", *vectors[0]]
     encoder = WordEncoder(
         {w: i for i, w in enumerate(words)}, {c: i for i, c in enumerate(chars)}, resources
