@@ -42,7 +42,6 @@ import difflib
 import gzip
 import io
 import json
-import math
 import re
 import sys
 import unicodedata
@@ -53,6 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from rasd.link_score import km_between  # noqa: E402
 from rasd.text import normalise_text  # noqa: E402
 
 DATA = ROOT / "src" / "rasd" / "entities_data"
@@ -411,7 +411,7 @@ def geonames_rows(rows: list[dict], stats: dict[str, tuple[int, int, int]]) -> l
         if population < GEONAMES_MIN_POPULATION or int(geonameid) in GEONAMES_LEFT_OUT:
             continue
         lat, lon = float(c["latitude"]), float(c["longitude"])
-        if any(km(lat, lon, a, b) < NEAR_KM for a, b in present.get(country, ())):
+        if any(km_between((lat, lon), p) < NEAR_KM for p in present.get(country, ())):
             continue
         names = sorted(
             {
@@ -443,14 +443,6 @@ def geonames_rows(rows: list[dict], stats: dict[str, tuple[int, int, int]]) -> l
 def display_rank(name: str, stats: dict[str, tuple[int, int, int]]) -> tuple:
     """Most used in the news first, then no medial ى, then the shortest."""
     return (-stats.get(norm_name(name), (0, 0, 0))[1], "ى" in name[:-1], len(name), name)
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def attested(
