@@ -34,9 +34,10 @@ from typing import Any
 import numpy as np
 
 from rasd.ner import token_norm
+from rasd.ner_features import Resources
+from rasd.ner_neural import WordEncoder
 from rasd.ner_neural_train import load_vectors
 from rasd.ner_train import Sentence, TrainOptions, read_conll, split_dev
-from rasd.text import clitic_candidates
 
 LABELS = ("O", "PERS", "LOC", "ORG", "MISC")
 
@@ -76,18 +77,13 @@ def e5_vectors(lib_path: str, model_path: str, words: Sequence[str]) -> Any:
 
 
 def news_vectors(path: str, words: Sequence[str]) -> Any:
-    """The news vectors (as the tagger finds them: the word, else its first clitic stem's;
-    zeros when the news lacks both) before any training on ANERcorp."""
+    """The news vectors as the tagger finds them (`WordEncoder.word_id`: the word, else its
+    first clitic stem's; zeros when the news lacks both), before any training on ANERcorp."""
     vocab, table = load_vectors(path)
-    index = {w: i for i, w in enumerate(vocab)}
-    out = np.zeros((len(words), table.shape[1]), np.float32)
-    for k, word in enumerate(words):
-        norm = token_norm(word)
-        stems = clitic_candidates(norm) if norm.isalpha() else (norm,)
-        row = next((index[s] for s in (norm, *stems[1:]) if s in index), None)
-        if row is not None:
-            out[k] = table[row]
-    return out
+    rows = np.zeros((len(vocab) + 2, table.shape[1]), np.float32)  # PAD and UNK stay zero
+    rows[2:] = table
+    encoder = WordEncoder({w: i + 2 for i, w in enumerate(vocab)}, {}, Resources())
+    return rows[[encoder.word_id(token_norm(w)) for w in words]]
 
 
 def probe(train_x: Any, train_y: Sequence[str], dev_x: Any, dev_y: Sequence[str]) -> dict:
